@@ -1,0 +1,316 @@
+#include "omni/attribution.hpp"
+
+#include <charconv>
+#include <utility>
+
+#include "channel_rules.hpp"
+#include "omni/url.hpp"
+
+namespace omni {
+namespace {
+
+using nlohmann::json;
+namespace rules = channel_rules;
+
+// Everything the classifier looks at, read once.
+struct Signals {
+  const json* campaign = nullptr;  // an object, or nullptr when there is none
+  std::string medium;              // normalized (rules::normalize_medium)
+  std::string source;              // as tagged
+  const Url* referrer = nullptr;   // nullptr when absent or malformed
+  const Url* page = nullptr;
+};
+
+std::string campaign_text(const json* campaign, const char* key) {
+  if (campaign == nullptr) return {};
+  const auto it = campaign->find(key);
+  if (it == campaign->end() || !it->is_string()) return {};
+  return std::string(rules::trim_spaces(it->get_ref<const std::string&>()));
+}
+
+bool has_value(const json& value) {
+  if (value.is_string()) return !value.get_ref<const std::string&>().empty();
+  return !value.is_null();
+}
+
+// Social and video sources turn a paid or organic medium into their own channel.
+Channel by_source_kind(const Signals& s, Channel social, Channel video, Channel otherwise) {
+  const rules::Site* site = rules::find_site_by_source(s.source);
+  if (site != nullptr && site->channel == Channel::kOrganicSocial) return social;
+  if (site != nullptr && site->channel == Channel::kVideo) return video;
+  return otherwise;
+}
+
+bool decide_by_medium(const Signals& s, Channel* out) {
+  const rules::MediumAliases* row = rules::find_medium(s.medium);
+  if (row == nullptr) return false;
+  switch (row->rule) {
+    case rules::MediumRule::kFixed:
+      *out = row->channel;
+      break;
+    case rules::MediumRule::kPaid:
+      *out = by_source_kind(s, Channel::kPaidSocial, Channel::kVideo, row->channel);
+      break;
+    case rules::MediumRule::kOrganic:
+      *out = by_source_kind(s, Channel::kOrganicSocial, Channel::kVideo, row->channel);
+      break;
+  }
+  return true;
+}
+
+bool decide_by_click_id(const Signals& s, Channel* out) {
+  if (s.campaign == nullptr) return false;
+  for (const auto& id : rules::click_ids()) {
+    for (const auto& item : s.campaign->items()) {
+      if (rules::iequals(item.key(), id.name) && has_value(item.value())) {
+        *out = id.channel;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool decide_by_source(const Signals& s, Channel* out) {
+  const rules::Site* site = rules::find_site_by_source(s.source);
+  // A sign-in or payment page is internal only as the referrer of a round trip; a link tagged
+  // with it came from outside.
+  if (site == nullptr || site->channel == Channel::kInternal) return false;
+  *out = site->channel;
+  return true;
+}
+
+bool decide_by_referrer(const Signals& s, Channel* out) {
+  if (s.referrer == nullptr) return false;
+  if (s.page != nullptr && rules::same_site(s.referrer->host, s.page->host)) {
+    *out = Channel::kInternal;
+  } else if (const rules::Site* site = rules::find_site_by_host(s.referrer->host)) {
+    *out = site->channel;
+  } else {
+    *out = Channel::kReferral;
+  }
+  return true;
+}
+
+bool decide_by_unrecognised_tags(const Signals& s, Channel* out) {
+  if (s.source.empty() && s.medium.empty()) return false;
+  *out = Channel::kReferral;
+  return true;
+}
+
+bool decide_direct(const Signals&, Channel* out) {
+  *out = Channel::kDirect;
+  return true;
+}
+
+struct Step {
+  std::string_view title;
+  std::string_view rule;  // rendered into docs/channels.md
+  bool (*decide)(const Signals&, Channel*);
+};
+
+// The precedence. classify() walks this array and the documentation is rendered from it, so the
+// order written down is the order applied.
+constexpr Step kSteps[] = {
+    {"Campaign medium",
+     "`campaign.medium` (from `utm_medium`) is one of the medium aliases below: that row's "
+     "channel. An explicit medium outranks every other signal.",
+     decide_by_medium},
+    {"Click id",
+     "The campaign holds a click id with a non-empty value: the channel of the first such click "
+     "id in table order.",
+     decide_by_click_id},
+    {"Campaign source",
+     "`campaign.source` (from `utm_source`) names a site, by source name or by host: that site's "
+     "channel, unless the site's channel is `internal`.",
+     decide_by_source},
+    {"Referrer",
+     "The referrer is an http(s) URL: `internal` when it is on the same site as the page; "
+     "otherwise the channel of the site its host matches; otherwise `referral`.",
+     decide_by_referrer},
+    {"Unrecognised tags",
+     "The campaign has a source or medium that no step above recognised: `referral`, since a "
+     "tagged link came from somewhere.",
+     decide_by_unrecognised_tags},
+    {"Nothing else", "`direct`.", decide_direct},
+};
+
+Channel classify(const json* campaign, const Url* referrer, const Url* page) {
+  Signals s;
+  s.campaign = campaign != nullptr && campaign->is_object() ? campaign : nullptr;
+  s.medium = rules::normalize_medium(campaign_text(s.campaign, "medium"));
+  s.source = campaign_text(s.campaign, "source");
+  s.referrer = referrer;
+  s.page = page;
+  Channel channel = Channel::kDirect;
+  for (const auto& step : kSteps) {
+    if (step.decide(s, &channel)) return channel;
+  }
+  return channel;
+}
+
+// The page URL as an event reports it: no user info (it can hold credentials) and no fragment
+// (Segment's page.url leaves the hash out too).
+std::string url_for_event(const Url& url) {
+  std::string out = url.scheme;
+  out += "://";
+  out += url.host;
+  if (url.port >= 0) {
+    char digits[8];
+    const auto result = std::to_chars(digits, digits + sizeof digits, url.port);
+    out += ':';
+    out.append(digits, result.ptr);
+  }
+  out += url.path;
+  if (!url.query.empty()) {
+    out += '?';
+    out += url.query;
+  }
+  return utf8_lossy(out);
+}
+
+// Adds each key of `from` that `into` lacks.
+void add_missing(json* into, json from) {
+  for (auto& item : from.items()) {
+    if (into->find(item.key()) == into->end()) (*into)[item.key()] = std::move(item.value());
+  }
+}
+
+}  // namespace
+
+const char* channel_name(Channel channel) {
+  switch (channel) {
+    case Channel::kDirect: return "direct";
+    case Channel::kOrganicSearch: return "organic_search";
+    case Channel::kPaidSearch: return "paid_search";
+    case Channel::kOrganicSocial: return "organic_social";
+    case Channel::kPaidSocial: return "paid_social";
+    case Channel::kEmail: return "email";
+    case Channel::kSms: return "sms";
+    case Channel::kReferral: return "referral";
+    case Channel::kDisplay: return "display";
+    case Channel::kAffiliate: return "affiliate";
+    case Channel::kVideo: return "video";
+    case Channel::kInStore: return "in_store";
+    case Channel::kPush: return "push";
+    case Channel::kInternal: return "internal";
+  }
+  return "direct";
+}
+
+bool parse_channel(std::string_view name, Channel* channel) {
+  for (Channel c : kAllChannels) {
+    if (name == channel_name(c)) {
+      *channel = c;
+      return true;
+    }
+  }
+  return false;
+}
+
+json campaign_from_url(std::string_view page_url) {
+  json campaign = json::object();
+  Url url;
+  if (!parse_url(page_url, &url)) return campaign;
+  for (auto& param : parse_query(url.query)) {
+    if (param.second.empty()) continue;
+    std::string key = rules::ascii_lower(param.first);
+    if (key.size() > 4 && key.compare(0, 4, "utm_") == 0) {
+      key.erase(0, 4);
+      if (key == "campaign") key = "name";
+    } else if (const rules::ClickId* id = rules::find_click_id(param.first)) {
+      key = std::string(id->name);
+    } else {
+      continue;
+    }
+    if (campaign.find(key) == campaign.end()) campaign[key] = std::move(param.second);
+  }
+  return campaign;
+}
+
+Channel classify_channel(const json& campaign, std::string_view referrer_url,
+                         std::string_view page_url) {
+  Url referrer;
+  Url page;
+  const bool has_referrer = parse_url(referrer_url, &referrer);
+  const bool has_page = parse_url(page_url, &page);
+  return classify(&campaign, has_referrer ? &referrer : nullptr, has_page ? &page : nullptr);
+}
+
+void enrich_context(const PageContext& page, json* context) {
+  if (context == nullptr) return;
+  if (context->is_null()) *context = json::object();
+  if (!context->is_object()) return;
+
+  Url page_url;
+  Url referrer;
+  const bool has_page = parse_url(page.url, &page_url);
+  const bool has_referrer = parse_url(page.referrer, &referrer);
+
+  json page_fields = json::object();
+  if (has_page) {
+    page_fields["url"] = url_for_event(page_url);
+    page_fields["path"] = utf8_lossy(page_url.path);
+    page_fields["search"] = page_url.query.empty() ? std::string() : utf8_lossy("?" + page_url.query);
+  }
+  if (has_referrer) page_fields["referrer"] = url_for_event(referrer);
+  if (!page.title.empty()) page_fields["title"] = utf8_lossy(page.title);
+  const auto page_it = context->find("page");
+  if (page_it == context->end()) {
+    if (!page_fields.empty()) (*context)["page"] = std::move(page_fields);
+  } else if (page_it->is_object()) {
+    add_missing(&*page_it, std::move(page_fields));
+  }
+
+  json url_campaign = has_page ? campaign_from_url(page.url) : json::object();
+  const auto campaign_it = context->find("campaign");
+  if (campaign_it == context->end()) {
+    if (!url_campaign.empty()) (*context)["campaign"] = std::move(url_campaign);
+  } else if (campaign_it->is_object()) {
+    add_missing(&*campaign_it, std::move(url_campaign));
+  }
+
+  if (context->find("channel") == context->end()) {
+    // Classify from the campaign the event will carry: the caller's keys and the URL's.
+    const auto carried = context->find("campaign");
+    const json* campaign =
+        carried != context->end() && carried->is_object() ? &*carried : &url_campaign;
+    const Channel channel = classify(campaign, has_referrer ? &referrer : nullptr,
+                                     has_page ? &page_url : nullptr);
+    (*context)["channel"] = channel_name(channel);
+  }
+}
+
+std::string channel_rules_markdown() {
+  std::string out =
+      "## Precedence\n"
+      "\n"
+      "The first step that decides gives the channel. A page or referrer that is not an absolute "
+      "http(s) URL counts as absent; a campaign field that is not a string is ignored.\n"
+      "\n";
+  int number = 0;
+  for (const auto& step : kSteps) {
+    char digits[4];
+    const auto result = std::to_chars(digits, digits + sizeof digits, ++number);
+    out.append(digits, result.ptr);
+    out += ". **";
+    out += step.title;
+    out += ".** ";
+    out += step.rule;
+    out += '\n';
+  }
+  out +=
+      "\n"
+      "## Campaign fields\n"
+      "\n"
+      "`context.campaign` comes from the page URL's query string, shaped as Segment shapes it: "
+      "`utm_campaign` becomes `name` and every other `utm_<key>` becomes `<key>` (`source`, "
+      "`medium`, `term`, `content`, `id`, ...); each click id below keeps its own name. Parameter "
+      "names match without regard to case, values are percent-decoded with `+` as a space, empty "
+      "values are skipped, and the first non-empty value of a repeated parameter wins.\n"
+      "\n";
+  out += rules::tables_markdown();
+  return out;
+}
+
+}  // namespace omni
