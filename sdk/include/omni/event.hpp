@@ -3,6 +3,12 @@
 // The browser SDK builds events with build_event(); the collector checks what arrives with
 // validate_event(). Both run this same code, so a client and the server never disagree about
 // what a valid event is.
+//
+// Contract: no function here throws, nor makes a nlohmann call that aborts under JSON_NOEXCEPTION,
+// whatever JSON it is given (recursion follows the JSON's nesting, as dump() does); failures are Status
+// values (InvalidEvent, EventTooLarge) whose message names the field and the rule. All functions
+// are reentrant; build_event touches only the clock and randomness passed to it, and returns an
+// event the caller owns.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +42,14 @@ bool parse_event_type(std::string_view name, EventType* type);
 /// present; `messageId`, `timestamp`, `sentAt` strings when present (timestamps ISO-8601); ids no
 /// longer than kMaxIdLength. Returns InvalidEvent naming the field at fault. Size is checked
 /// separately (check_event_size) because the caller already holds the serialized bytes.
+///
+/// Precisely: the event must be a JSON object. A field set to null counts as absent (Segment's
+/// browser library sends `"userId": null` for anonymous visitors). The ids (`userId`,
+/// `anonymousId`, `previousId`, `groupId`, `messageId`) must be strings when present — numbers
+/// are rejected by name — of at most kMaxIdLength bytes; `messageId` must not be empty (it is the
+/// dedup key). Unknown top-level keys (`integrations`, `version`, `channel`, ...) are allowed.
+/// The first rule broken is reported, e.g. "track needs a non-empty string `event`". Never
+/// aborts, whatever the JSON holds. Pure and thread-safe.
 Status validate_event(const nlohmann::json& event);
 
 /// EventTooLarge when a serialized event is over kMaxEventBytes.
@@ -62,6 +76,19 @@ struct EventInput {
 /// Builds a complete, validated event: `type`, the type's fields, `messageId` (UUIDv7 from the
 /// clock and randomness), `timestamp` (ISO-8601 UTC with milliseconds), `properties` / `traits`
 /// / `context` as given. Fails with InvalidEvent or EventTooLarge; builds nothing then.
+///
+/// Shape (Segment's): "type", "messageId", "timestamp", "userId" / "anonymousId", then per type
+/// "event" (track), "name" + "category" (page), "name" (screen), "previousId" (alias), "groupId"
+/// (group), "properties" (track, page, screen), "traits" (identify, group), and "context" always.
+/// Empty strings are omitted; a null properties / traits / context becomes {}. The time is
+/// `timestamp_ms`, or the clock read once when it is 0; it must fall within years 1970..9999.
+/// messageId is uuid_v7 of that time, so replayed calls keep their order. Strings that are not
+/// valid UTF-8 are rejected (InvalidEvent) because serializing them would abort. The result
+/// passes validate_event and its compact dump() is at most kMaxEventBytes.
 Result<nlohmann::json> build_event(const EventInput& input, Clock& clock, Random& random);
+
+/// The same, moving the strings and JSON out of `input` instead of copying them (the browser
+/// path builds an EventInput per call and hands it over). `input` is left valid but unspecified.
+Result<nlohmann::json> build_event(EventInput&& input, Clock& clock, Random& random);
 
 }  // namespace omni

@@ -7,7 +7,9 @@
 // OmniError.code. Never renumber or rename a code: clients match on the names.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -74,20 +76,19 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)), has_value_(true) {}  // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}           // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
-  bool ok() const { return has_value_; }
+  bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { return value_; }
-  const T& value() const& { return value_; }
-  T&& value() && { return std::move(value_); }
+  T& value() & { assert(ok()); return *value_; }
+  const T& value() const& { assert(ok()); return *value_; }
+  T&& value() && { assert(ok()); return std::move(*value_); }
 
  private:
   Status status_;
-  T value_{};
-  bool has_value_ = false;
+  std::optional<T> value_;
 };
 
 }  // namespace omni
