@@ -22,7 +22,8 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 /// strings are ignored). Linear, no allocation; does not check that `text` is valid JSON.
 bool json_depth_within(std::string_view text, std::size_t max_depth);
 
-/// Parses `text`. InvalidJson when it is not JSON or nests deeper than `max_depth`.
+/// Parses `text`. InvalidJson when it is not JSON or nests deeper than `max_depth`. Every
+/// parse in the core goes through here (one parser instantiation in the wasm).
 Result<nlohmann::json> parse_json_input(std::string_view text,
                                         std::size_t max_depth = kMaxJsonDepth);
 

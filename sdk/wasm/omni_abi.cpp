@@ -1,0 +1,407 @@
+// The flat C ABI over the core (contract in omni_abi.h). This file only translates: JSON in,
+// a call on omni::Client, JSON out. Every decision lives in the core.
+#include "omni_abi.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "omni/client.hpp"
+#include "omni/json_input.hpp"
+#include "omni/memory_storage.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+// What one handle owns: the effects the Client borrows, then the Client itself.
+struct Instance {
+  omni::MemoryStorage storage;
+  omni::ManualClock clock;
+  std::unique_ptr<omni::SeededRandom> random;
+  std::unique_ptr<omni::Client> client;
+};
+
+std::map<std::uint32_t, std::unique_ptr<Instance>>& instances() {
+  static std::map<std::uint32_t, std::unique_ptr<Instance>> all;
+  return all;
+}
+std::uint32_t next_handle = 1;
+
+char* copy_out(const std::string& text) {
+  auto* out = static_cast<char*>(std::malloc(text.size() + 1));
+  if (out == nullptr) return nullptr;
+  std::memcpy(out, text.data(), text.size());
+  out[text.size()] = '\0';
+  return out;
+}
+
+// Results are assembled as text. They have a handful of fixed shapes, and building them as
+// nlohmann objects cost ~15 KB of wasm in initializer-list code (measured; docs/wasm.md).
+
+// A JSON string literal. Invalid UTF-8 (only stored bytes could hold it) is replaced rather
+// than allowed to abort the instance.
+std::string quote(std::string_view text) {
+  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string number(std::uint64_t n) {
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  return std::string(buf, end);
+}
+
+char* ok(const std::string& value) { return copy_out("{\"ok\":" + value + "}"); }
+
+char* fail(const omni::Status& status) {
+  return copy_out(std::string("{\"error\":{\"code\":\"") + status.code_name() +
+                  "\",\"message\":" + quote(status.message()) + "}}");
+}
+
+Instance* find(std::uint32_t handle) {
+  auto it = instances().find(handle);
+  return it == instances().end() ? nullptr : it->second.get();
+}
+
+omni::Status unknown_handle(std::uint32_t handle) {
+  return omni::Status::NotFound("no instance with handle " + std::to_string(handle));
+}
+
+bool parse_object(const char* text, size_t len, json* out) {
+  if (text == nullptr) return false;
+  auto parsed = omni::parse_json_input(std::string_view(text, len));
+  if (!parsed.ok()) return false;
+  *out = std::move(parsed).value();
+  return out->is_object();
+}
+
+// Time arrives as a JS number: whole milliseconds since the epoch, or the call is refused.
+bool to_ms(double value, std::int64_t* ms) {
+  if (!std::isfinite(value) || value < 0 || value > 9.0e15) return false;
+  *ms = static_cast<std::int64_t>(value);
+  return true;
+}
+
+bool read_ms(const json& object, const char* key, std::int64_t* ms) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number() && to_ms(it->get<double>(), ms);
+}
+
+std::string string_or_empty(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool hex_seed(const std::string& hex, std::uint8_t* out, std::size_t n) {
+  if (hex.size() != 2 * n) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+omni::Status read_queue_config(const json& config, omni::QueueConfig* queue) {
+  auto it = config.find("queue");
+  if (it == config.end()) return omni::Status::Ok();
+  if (!it->is_object()) return omni::Status::InvalidArgument("`queue` must be an object");
+  for (const auto& [key, value] : it->items()) {
+    if (key == "overflow") {
+      if (value == "drop_oldest") {
+        queue->overflow = omni::QueueConfig::Overflow::kDropOldest;
+      } else if (value == "reject_new") {
+        queue->overflow = omni::QueueConfig::Overflow::kRejectNew;
+      } else {
+        return omni::Status::InvalidArgument("queue.overflow must be \"drop_oldest\" or \"reject_new\"");
+      }
+      continue;
+    }
+    // Every setting is a count, a byte size or a duration: positive and below 2^31.
+    if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0 ||
+        value.get<std::uint64_t>() > 0x7fffffffu) {
+      return omni::Status::InvalidArgument("queue." + key + " must be an integer from 1 to 2^31-1");
+    }
+    const auto n = static_cast<std::uint32_t>(value.get<std::uint64_t>());
+    if (key == "maxBatchEvents") queue->max_batch_events = n;
+    else if (key == "maxBatchBytes") queue->max_batch_bytes = n;
+    else if (key == "maxBatchAgeMs") queue->max_batch_age_ms = n;
+    else if (key == "maxQueueBytes") queue->max_queue_bytes = n;
+    else if (key == "retryBaseMs") queue->retry.base_ms = n;
+    else if (key == "retryMaxMs") queue->retry.max_ms = n;
+    else if (key == "maxAttempts") queue->retry.max_attempts = n;
+    else if (key == "maxAgeMs") queue->retry.max_age_ms = n;
+    else return omni::Status::InvalidArgument("queue." + key + " is not a queue setting");
+  }
+  return omni::Status::Ok();
+}
+
+std::string dropped_text(const std::vector<omni::Dropped>& dropped) {
+  std::string out = "[";
+  for (const auto& d : dropped) {
+    if (out.size() > 1) out += ',';
+    out += "{\"messageId\":" + quote(d.message_id) + ",\"reason\":" + quote(d.reason) + "}";
+  }
+  return out + "]";
+}
+
+std::string batch_fields(const omni::Batch& batch) {
+  std::string ids = "[";
+  for (const auto& id : batch.message_ids) {
+    if (ids.size() > 1) ids += ',';
+    ids += quote(id);
+  }
+  return "\"batchId\":" + number(batch.id) + ",\"body\":" + quote(batch.body) +
+         ",\"messageIds\":" + ids + "]";
+}
+
+// Reads the names of rejected events from a collector's 400 body:
+// {"error": {"rejected": [{"messageId": "..."}, ...]}}.
+std::vector<std::string> rejected_ids(const std::string& body) {
+  std::vector<std::string> ids;
+  auto result = omni::parse_json_input(body);
+  if (!result.ok() || !result.value().is_object()) return ids;
+  const json& parsed = result.value();
+  auto error = parsed.find("error");
+  if (error == parsed.end() || !error->is_object()) return ids;
+  auto rejected = error->find("rejected");
+  if (rejected == error->end() || !rejected->is_array()) return ids;
+  for (const auto& item : *rejected) {
+    if (item.is_object()) {
+      std::string id = string_or_empty(item, "messageId");
+      if (!id.empty()) ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+extern "C" {
+
+void* omni_alloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
+void omni_free(void* ptr) { std::free(ptr); }
+const char* omni_version(void) { return "0.1.0"; }
+
+char* omni_error_codes(void) {
+  std::string names = "[";
+  for (auto code : omni::kAllErrorCodes) {
+    if (names.size() > 1) names += ',';
+    names += quote(omni::error_code_name(code));
+  }
+  return ok(names + "]");
+}
+
+char* omni_create(const char* config_text, size_t len) {
+  json config;
+  if (!parse_object(config_text, len, &config)) {
+    return fail(omni::Status::InvalidJson("config must be a JSON object"));
+  }
+  std::uint8_t seed[32];
+  if (!hex_seed(string_or_empty(config, "seed"), seed, sizeof seed)) {
+    return fail(omni::Status::InvalidArgument("`seed` must be 64 hex characters from a CSPRNG"));
+  }
+  std::int64_t now = 0;
+  if (!read_ms(config, "now", &now)) {
+    return fail(omni::Status::InvalidArgument("`now` must be milliseconds since the epoch"));
+  }
+
+  auto instance = std::make_unique<Instance>();
+  instance->clock.set(now);
+  instance->random = std::make_unique<omni::SeededRandom>(seed, sizeof seed);
+
+  omni::ClientConfig client_config;
+  client_config.queue.write_key = string_or_empty(config, "writeKey");
+  client_config.anonymous_id = string_or_empty(config, "anonymousId");
+  omni::Status queue_config = read_queue_config(config, &client_config.queue);
+  if (!queue_config.ok()) return fail(queue_config);
+
+  auto stored = config.find("stored");
+  if (stored != config.end()) {
+    if (!stored->is_object()) return fail(omni::Status::InvalidArgument("`stored` must be an object"));
+    omni::WriteBatch restore;
+    for (const auto& [key, value] : stored->items()) {
+      if (!value.is_string()) {
+        return fail(omni::Status::InvalidArgument("stored value of `" + key + "` must be a string"));
+      }
+      restore.put(key, value.get<std::string>());
+    }
+    (void)instance->storage.apply(restore);  // memory storage cannot fail
+  }
+  // From here on every write is recorded for the host to persist.
+  instance->storage.enable_journal();
+
+  auto client = omni::Client::open(instance->storage, instance->clock, *instance->random,
+                                   std::move(client_config));
+  if (!client.ok()) return fail(client.status());
+  instance->client = std::move(client).value();
+
+  const std::uint32_t handle = next_handle++;
+  omni::Client& opened = *instance->client;
+  std::string result = "{\"handle\":" + number(handle) +
+                       ",\"anonymousId\":" + quote(opened.anonymous_id()) +
+                       ",\"userId\":" + (opened.user_id().empty() ? "null" : quote(opened.user_id())) +
+                       ",\"pending\":" + number(opened.queue().pending_count()) +
+                       ",\"dropped\":" + dropped_text(opened.queue().take_dropped()) + "}";
+  instances().emplace(handle, std::move(instance));
+  return ok(result);
+}
+
+void omni_destroy(uint32_t handle) { instances().erase(handle); }
+
+char* omni_enqueue(uint32_t handle, const char* request_text, size_t len) {
+  Instance* instance = find(handle);
+  if (instance == nullptr) return fail(unknown_handle(handle));
+  json request;
+  if (!parse_object(request_text, len, &request)) {
+    return fail(omni::Status::InvalidJson("request must be a JSON object"));
+  }
+  std::int64_t now = 0;
+  if (!read_ms(request, "now", &now)) {
+    return fail(omni::Status::InvalidArgument("`now` must be milliseconds since the epoch"));
+  }
+  instance->clock.set(now);
+
+  omni::EventInput input;
+  if (!omni::parse_event_type(string_or_empty(request, "type"), &input.type)) {
+    return fail(omni::Status::InvalidEvent(
+        "`type` must be one of track, page, screen, identify, alias, group"));
+  }
+  if (request.contains("timestamp") && !read_ms(request, "timestamp", &input.timestamp_ms)) {
+    return fail(omni::Status::InvalidArgument("`timestamp` must be milliseconds since the epoch"));
+  }
+  input.event = string_or_empty(request, "event");
+  input.name = string_or_empty(request, "name");
+  input.category = string_or_empty(request, "category");
+  input.user_id = string_or_empty(request, "userId");
+  input.previous_id = string_or_empty(request, "previousId");
+  input.group_id = string_or_empty(request, "groupId");
+  for (auto [key, target] : {std::pair<const char*, json*>{"properties", &input.properties},
+                             {"traits", &input.traits},
+                             {"context", &input.context}}) {
+    auto it = request.find(key);
+    if (it == request.end() || it->is_null()) continue;
+    if (!it->is_object()) return fail(omni::Status::InvalidEvent(std::string("`") + key + "` must be an object"));
+    *target = std::move(*it);
+  }
+
+  omni::PageContext page;
+  auto page_it = request.find("page");
+  const bool has_page = page_it != request.end() && page_it->is_object();
+  if (has_page) {
+    page.url = string_or_empty(*page_it, "url");
+    page.referrer = string_or_empty(*page_it, "referrer");
+    page.title = string_or_empty(*page_it, "title");
+  }
+
+  auto queued = instance->client->enqueue(std::move(input), has_page ? &page : nullptr);
+  if (!queued.ok()) return fail(queued.status());
+  return ok("{\"messageId\":" + quote(queued.value().message_id) + ",\"event\":" + queued.value().json + "}");
+}
+
+char* omni_reset(uint32_t handle, double now_ms) {
+  Instance* instance = find(handle);
+  if (instance == nullptr) return fail(unknown_handle(handle));
+  std::int64_t now = 0;
+  if (!to_ms(now_ms, &now)) return fail(omni::Status::InvalidArgument("`now` must be milliseconds since the epoch"));
+  instance->clock.set(now);
+  omni::Status reset = instance->client->reset();
+  if (!reset.ok()) return fail(reset);
+  return ok("{\"anonymousId\":" + quote(instance->client->anonymous_id()) + "}");
+}
+
+char* omni_next(uint32_t handle, double now_ms, int flush) {
+  Instance* instance = find(handle);
+  if (instance == nullptr) return fail(unknown_handle(handle));
+  std::int64_t now = 0;
+  if (!to_ms(now_ms, &now)) return fail(omni::Status::InvalidArgument("`now` must be milliseconds since the epoch"));
+  instance->clock.set(now);
+  auto& queue = instance->client->queue();
+  if (flush != 0) queue.request_flush();
+  omni::Action action = queue.next();
+  switch (action.kind) {
+    case omni::Action::Kind::kWait:
+      return ok("{\"action\":\"wait\",\"ms\":" + number(static_cast<std::uint64_t>(action.wait_ms)) + "}");
+    case omni::Action::Kind::kSend:
+      return ok("{\"action\":\"send\"," + batch_fields(action.batch) + "}");
+    case omni::Action::Kind::kIdle:
+      break;
+  }
+  return ok("{\"action\":\"idle\"}");
+}
+
+char* omni_drain_for_unload(uint32_t handle, double now_ms, uint32_t max_bytes) {
+  Instance* instance = find(handle);
+  if (instance == nullptr) return fail(unknown_handle(handle));
+  std::int64_t now = 0;
+  if (!to_ms(now_ms, &now)) return fail(omni::Status::InvalidArgument("`now` must be milliseconds since the epoch"));
+  instance->clock.set(now);
+  std::string batches = "[";
+  for (const auto& batch : instance->client->queue().drain_for_unload(max_bytes)) {
+    if (batches.size() > 1) batches += ',';
+    batches += "{" + batch_fields(batch) + "}";
+  }
+  return ok("{\"batches\":" + batches + "]}");
+}
+
+char* omni_report(uint32_t handle, double now_ms, const char* outcome_text, size_t len) {
+  Instance* instance = find(handle);
+  if (instance == nullptr) return fail(unknown_handle(handle));
+  std::int64_t now = 0;
+  if (!to_ms(now_ms, &now)) return fail(omni::Status::InvalidArgument("`now` must be milliseconds since the epoch"));
+  instance->clock.set(now);
+  json outcome;
+  if (!parse_object(outcome_text, len, &outcome)) {
+    return fail(omni::Status::InvalidJson("outcome must be a JSON object"));
+  }
+  auto batch_id = outcome.find("batchId");
+  auto status = outcome.find("status");
+  if (batch_id == outcome.end() || !batch_id->is_number_unsigned() || status == outcome.end() ||
+      !status->is_number_integer()) {
+    return fail(omni::Status::InvalidArgument("outcome needs integer `batchId` and `status`"));
+  }
+  omni::SendOutcome send;
+  send.http_status = status->get<int>();
+  std::int64_t retry_after = 0;
+  if (read_ms(outcome, "retryAfterMs", &retry_after)) send.retry_after_ms = retry_after;
+  if (send.http_status == 400) send.rejected_message_ids = rejected_ids(string_or_empty(outcome, "body"));
+
+  auto& queue = instance->client->queue();
+  omni::Status reported = queue.report(batch_id->get<std::uint64_t>(), send);
+  if (!reported.ok()) return fail(reported);
+  return ok("{\"dropped\":" + dropped_text(queue.take_dropped()) + "}");
+}
+
+char* omni_take_writes(uint32_t handle) {
+  Instance* instance = find(handle);
+  if (instance == nullptr) return fail(unknown_handle(handle));
+  std::string writes = "[";
+  for (const auto& batch : instance->storage.take_journal()) {
+    for (const auto& op : batch.ops) {
+      if (writes.size() > 1) writes += ',';
+      if (op.kind == omni::WriteBatch::Op::Kind::kPut) {
+        writes += "{\"put\":" + quote(op.key) + ",\"value\":" + quote(op.value) + "}";
+      } else {
+        writes += "{\"erase\":" + quote(op.key) + "}";
+      }
+    }
+  }
+  return ok(writes + "]");
+}
+
+}  // extern "C"
