@@ -112,27 +112,28 @@ struct Step {
 // The precedence. classify() walks this array and the documentation is rendered from it, so the
 // order written down is the order applied.
 constexpr Step kSteps[] = {
-    {"Campaign medium",
-     "`campaign.medium` (from `utm_medium`) is one of the medium aliases below: that row's "
-     "channel. An explicit medium outranks every other signal.",
+    {OMNI_RULE_DOC("Campaign medium"),
+     OMNI_RULE_DOC("`campaign.medium` (from `utm_medium`) is one of the medium aliases below: "
+                   "that row's channel. An explicit medium outranks every other signal."),
      decide_by_medium},
-    {"Click id",
-     "The campaign holds a click id with a non-empty value: the channel of the first such click "
-     "id in table order.",
+    {OMNI_RULE_DOC("Click id"),
+     OMNI_RULE_DOC("The campaign holds a click id with a non-empty value: the channel of the "
+                   "first such click id in table order."),
      decide_by_click_id},
-    {"Campaign source",
-     "`campaign.source` (from `utm_source`) names a site, by source name or by host: that site's "
-     "channel, unless the site's channel is `internal`.",
+    {OMNI_RULE_DOC("Campaign source"),
+     OMNI_RULE_DOC("`campaign.source` (from `utm_source`) names a site, by source name or by "
+                   "host: that site's channel, unless the site's channel is `internal`."),
      decide_by_source},
-    {"Referrer",
-     "The referrer is an http(s) URL: `internal` when it is on the same site as the page; "
-     "otherwise the channel of the site its host matches; otherwise `referral`.",
+    {OMNI_RULE_DOC("Referrer"),
+     OMNI_RULE_DOC("The referrer is an http(s) URL: `internal` when it is on the same site as "
+                   "the page; otherwise the channel of the site its host matches; otherwise "
+                   "`referral`."),
      decide_by_referrer},
-    {"Unrecognised tags",
-     "The campaign has a source or medium that no step above recognised: `referral`, since a "
-     "tagged link came from somewhere.",
+    {OMNI_RULE_DOC("Unrecognised tags"),
+     OMNI_RULE_DOC("The campaign has a source or medium that no step above recognised: "
+                   "`referral`, since a tagged link came from somewhere."),
      decide_by_unrecognised_tags},
-    {"Nothing else", "`direct`.", decide_direct},
+    {OMNI_RULE_DOC("Nothing else"), OMNI_RULE_DOC("`direct`."), decide_direct},
 };
 
 Channel classify(const json* campaign, const Url* referrer, const Url* page) {

@@ -12,6 +12,15 @@
 
 #include "omni/attribution.hpp"
 
+// Documentation text lives beside the rule it describes, so docs/channels.md is rendered from
+// the very tables the classifier walks. Only native builds render the docs; the wasm a shopper
+// downloads keeps the rules and drops their prose (~1.8 KB raw, measured; docs/wasm.md).
+#ifdef __EMSCRIPTEN__
+#define OMNI_RULE_DOC(text) ""
+#else
+#define OMNI_RULE_DOC(text) text
+#endif
+
 namespace omni::channel_rules {
 
 /// A read-only view of one table.

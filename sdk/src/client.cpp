@@ -74,19 +74,26 @@ Status Client::save_identity(const std::string& user_id, const nlohmann::json& t
 Result<QueuedEvent> Client::enqueue(EventInput input, const PageContext* page) {
   input.anonymous_id = anonymous_id_;
   std::string next_user_id = user_id_;
-  nlohmann::json next_traits = traits_;
+  nlohmann::json next_traits;  // null: the kept traits do not change
+  bool identity_changes = false;
 
   switch (input.type) {
     case EventType::kIdentify:
       if (!input.user_id.empty() && input.user_id != user_id_) {
         // A different person on this device: their traits are not the previous user's.
-        if (!user_id_.empty()) next_traits = nlohmann::json::object();
+        next_traits = user_id_.empty() ? traits_ : nlohmann::json::object();
         next_user_id = input.user_id;
+        identity_changes = true;
       }
-      if (input.traits.is_object()) next_traits.update(input.traits);
+      if (input.traits.is_object() && !input.traits.empty()) {
+        if (next_traits.is_null()) next_traits = traits_;
+        next_traits.update(input.traits);
+        identity_changes = true;
+      }
       break;
     case EventType::kAlias:
       if (input.previous_id.empty()) input.previous_id = !user_id_.empty() ? user_id_ : anonymous_id_;
+      identity_changes = input.user_id != user_id_;
       next_user_id = input.user_id;
       break;
     default:
@@ -103,7 +110,8 @@ Result<QueuedEvent> Client::enqueue(EventInput input, const PageContext* page) {
   Status appended = queue_.append(queued.message_id, queued.json);
   if (!appended.ok()) return appended;
 
-  if (next_user_id != user_id_ || next_traits != traits_) {
+  if (identity_changes) {
+    if (next_traits.is_null()) next_traits = traits_;
     // The event is queued either way; identity that fails to persist is still right in memory
     // for this visit and re-derived from the next identify.
     (void)save_identity(next_user_id, next_traits);

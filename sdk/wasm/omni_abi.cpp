@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,11 +30,11 @@ struct Instance {
   std::unique_ptr<omni::Client> client;
 };
 
-std::map<std::uint32_t, std::unique_ptr<Instance>>& instances() {
-  static std::map<std::uint32_t, std::unique_ptr<Instance>> all;
+// Handles are 1-based slots; a destroyed slot stays empty, so a handle is never reused.
+std::vector<std::unique_ptr<Instance>>& instances() {
+  static std::vector<std::unique_ptr<Instance>> all;
   return all;
 }
-std::uint32_t next_handle = 1;
 
 char* copy_out(const std::string& text) {
   auto* out = static_cast<char*>(std::malloc(text.size() + 1));
@@ -68,8 +67,7 @@ char* fail(const omni::Status& status) {
 }
 
 Instance* find(std::uint32_t handle) {
-  auto it = instances().find(handle);
-  return it == instances().end() ? nullptr : it->second.get();
+  return handle >= 1 && handle <= instances().size() ? instances()[handle - 1].get() : nullptr;
 }
 
 omni::Status unknown_handle(std::uint32_t handle) {
@@ -101,6 +99,15 @@ std::string string_or_empty(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Moves an optional object field out of `request` into `target`; null counts as absent.
+omni::Status take_object(json* request, const char* key, json* target) {
+  auto it = request->find(key);
+  if (it == request->end() || it->is_null()) return omni::Status::Ok();
+  if (!it->is_object()) return omni::Status::InvalidEvent(std::string("`") + key + "` must be an object");
+  *target = std::move(*it);
+  return omni::Status::Ok();
+}
+
 bool hex_seed(const std::string& hex, std::uint8_t* out, std::size_t n) {
   if (hex.size() != 2 * n) return false;
   auto nibble = [](char c) -> int {
@@ -123,9 +130,10 @@ omni::Status read_queue_config(const json& config, omni::QueueConfig* queue) {
   if (!it->is_object()) return omni::Status::InvalidArgument("`queue` must be an object");
   for (const auto& [key, value] : it->items()) {
     if (key == "overflow") {
-      if (value == "drop_oldest") {
+      const std::string policy = value.is_string() ? value.get<std::string>() : std::string();
+      if (policy == "drop_oldest") {
         queue->overflow = omni::QueueConfig::Overflow::kDropOldest;
-      } else if (value == "reject_new") {
+      } else if (policy == "reject_new") {
         queue->overflow = omni::QueueConfig::Overflow::kRejectNew;
       } else {
         return omni::Status::InvalidArgument("queue.overflow must be \"drop_oldest\" or \"reject_new\"");
@@ -251,18 +259,20 @@ char* omni_create(const char* config_text, size_t len) {
   if (!client.ok()) return fail(client.status());
   instance->client = std::move(client).value();
 
-  const std::uint32_t handle = next_handle++;
-  omni::Client& opened = *instance->client;
+  instances().push_back(std::move(instance));
+  const auto handle = static_cast<std::uint32_t>(instances().size());
+  omni::Client& opened = *instances().back()->client;
   std::string result = "{\"handle\":" + number(handle) +
                        ",\"anonymousId\":" + quote(opened.anonymous_id()) +
                        ",\"userId\":" + (opened.user_id().empty() ? "null" : quote(opened.user_id())) +
                        ",\"pending\":" + number(opened.queue().pending_count()) +
                        ",\"dropped\":" + dropped_text(opened.queue().take_dropped()) + "}";
-  instances().emplace(handle, std::move(instance));
   return ok(result);
 }
 
-void omni_destroy(uint32_t handle) { instances().erase(handle); }
+void omni_destroy(uint32_t handle) {
+  if (find(handle) != nullptr) instances()[handle - 1].reset();
+}
 
 char* omni_enqueue(uint32_t handle, const char* request_text, size_t len) {
   Instance* instance = find(handle);
@@ -291,13 +301,11 @@ char* omni_enqueue(uint32_t handle, const char* request_text, size_t len) {
   input.user_id = string_or_empty(request, "userId");
   input.previous_id = string_or_empty(request, "previousId");
   input.group_id = string_or_empty(request, "groupId");
-  for (auto [key, target] : {std::pair<const char*, json*>{"properties", &input.properties},
-                             {"traits", &input.traits},
-                             {"context", &input.context}}) {
-    auto it = request.find(key);
-    if (it == request.end() || it->is_null()) continue;
-    if (!it->is_object()) return fail(omni::Status::InvalidEvent(std::string("`") + key + "` must be an object"));
-    *target = std::move(*it);
+  for (const char* key : {"properties", "traits", "context"}) {
+    omni::Status taken = take_object(&request, key, key[0] == 'p' ? &input.properties
+                                                    : key[0] == 't' ? &input.traits
+                                                                    : &input.context);
+    if (!taken.ok()) return fail(taken);
   }
 
   omni::PageContext page;
