@@ -5,6 +5,7 @@
 
 #include "omni/ids.hpp"
 #include "omni/timestamp.hpp"
+#include "utf8.hpp"
 
 namespace omni {
 namespace {
@@ -123,29 +124,9 @@ bool measure_string(std::string_view text, std::uint64_t* length) {
       ++i;
       continue;
     }
-    std::size_t width = 0;
-    unsigned char second_min = 0x80;
-    unsigned char second_max = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-      width = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-      width = 3;
-      if (lead == 0xe0) second_min = 0xa0;  // overlong
-      if (lead == 0xed) second_max = 0x9f;  // UTF-16 surrogates
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      width = 4;
-      if (lead == 0xf0) second_min = 0x90;  // overlong
-      if (lead == 0xf4) second_max = 0x8f;  // above U+10FFFF
-    } else {
-      return false;
-    }
-    if (n - i < width) return false;
-    const auto second = static_cast<unsigned char>(text[i + 1]);
-    if (second < second_min || second > second_max) return false;
-    for (std::size_t k = 2; k < width; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return false;
-    }
-    i += width;
+    const utf8::Sequence sequence = utf8::next(text, i);
+    if (!sequence.valid) return false;
+    i += sequence.length;
   }
   *length += dumped;
   return true;

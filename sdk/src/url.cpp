@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <utility>
 
+#include "utf8.hpp"
+
 namespace omni {
 namespace {
 
@@ -164,57 +166,14 @@ std::string utf8_lossy(std::string_view bytes) {
   static constexpr char kReplacement[] = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(bytes.size());
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    if (lead < 0x80) {
-      out.push_back(bytes[i]);
-      ++i;
-      continue;
-    }
-    // The bounds on the first continuation byte exclude overlong forms (E0, F0), surrogates
-    // (ED) and code points past U+10FFFF (F4); later continuation bytes are 80..BF.
-    std::size_t needed = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      needed = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      needed = 2;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      needed = 3;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
+  for (std::size_t i = 0; i < bytes.size();) {
+    const utf8::Sequence sequence = utf8::next(bytes, i);
+    if (sequence.valid) {
+      out.append(bytes.substr(i, sequence.length));
     } else {
       out += kReplacement;
-      ++i;
-      continue;
     }
-    std::size_t j = i + 1;
-    bool complete = true;
-    for (std::size_t k = 0; k < needed; ++k, ++j) {
-      if (j >= bytes.size()) {
-        complete = false;
-        break;
-      }
-      const auto next = static_cast<unsigned char>(bytes[j]);
-      if (next < low || next > high) {
-        complete = false;
-        break;
-      }
-      low = 0x80;
-      high = 0xBF;
-    }
-    if (complete) {
-      out.append(bytes.substr(i, j - i));
-    } else {
-      // The valid prefix read so far is one maximal ill-formed subpart; the byte that broke it
-      // starts the next sequence.
-      out += kReplacement;
-    }
-    i = j;
+    i += sequence.length;
   }
   return out;
 }
