@@ -1,0 +1,69 @@
+// The collector's configuration: one JSON file, validated completely before anything starts.
+//
+// Every key is known: an unknown key anywhere is an error naming its path
+// ("sources[0].writekey: unknown key"), so a typo never silently falls back to a default.
+// Relative paths (storage.path, staticDir) are resolved against the folder of the config file,
+// so a config works the same from any working directory. Comments (// and /* */) are allowed.
+// The reference of every key with its default is docs/operations.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "omni/status.hpp"
+
+namespace omni::collector {
+
+struct RateLimitConfig {
+  double events_per_second = 10000;
+  double burst = 50000;
+};
+
+struct SourceConfig {
+  std::string name;
+  std::string write_key;
+  /// Canonical origins ("https://shop.example", default ports dropped) or "*" for any origin.
+  std::vector<std::string> allowed_origins;
+  RateLimitConfig rate_limit;
+};
+
+struct LimitsConfig {
+  std::size_t max_connections = 1024;
+  std::uint32_t header_timeout_ms = 10000;
+  std::uint32_t body_timeout_ms = 30000;
+  std::size_t max_body_bytes = 512000;
+};
+
+struct ListenConfig {
+  std::string host;        // an IP literal, without brackets for IPv6
+  std::uint16_t port = 0;  // 0: the kernel picks a free port
+};
+
+struct Config {
+  ListenConfig listen;
+  std::string storage_kind = "sqlite";
+  std::filesystem::path storage_path;  // absolute after loading
+  std::vector<SourceConfig> sources;
+  std::string admin_token;
+  unsigned threads = 2;
+  LimitsConfig limits;
+  std::filesystem::path static_dir;    // empty: no static files
+};
+
+/// Parses and validates config text. `base_dir` is the folder relative paths are resolved
+/// against. Fails with InvalidArgument whose message names the key and value at fault.
+/// staticDir must name an existing directory (checked here, so a typo fails at start).
+Result<Config> parse_config(std::string_view text, const std::filesystem::path& base_dir);
+
+/// Reads `file` and parses it with its own folder as base. Fails with InvalidArgument (bad
+/// content) or NotFound (unreadable file); the message does not repeat the file name.
+Result<Config> load_config(const std::filesystem::path& file);
+
+/// "127.0.0.1:8080" / "[::1]:8080" → host and port. Host must be an IPv4 or IPv6 literal.
+bool parse_listen_address(std::string_view text, ListenConfig* out, std::string* error);
+
+}  // namespace omni::collector

@@ -1,0 +1,97 @@
+#include "http/dispatcher.hpp"
+
+#include "http/router.hpp"
+#include "http/url.hpp"
+
+namespace omni::collector::http {
+
+using beast_http::field;
+
+Dispatcher::Dispatcher(const ingest::SourceRegistry& sources, ingest::IngestHandler& ingest,
+                       admin::AdminEventsHandler& admin_events,
+                       const admin::HealthHandler& health, const StaticFileHandler* static_files,
+                       std::size_t max_body_bytes)
+    : sources_(sources),
+      ingest_(ingest),
+      admin_events_(admin_events),
+      health_(health),
+      static_files_(static_files),
+      max_body_bytes_(max_body_bytes) {}
+
+ReplyContext Dispatcher::context_for(const Request& header, bool ingest_route) const {
+  ReplyContext ctx = reply_context(header);
+  if (ingest_route) {
+    ctx.vary_origin = true;
+    const std::string_view origin = header[field::origin];
+    if (!origin.empty() && sources_.any_allows_origin(origin)) ctx.cors_origin = std::string(origin);
+  }
+  return ctx;
+}
+
+StringResponse Dispatcher::body_too_large(const Request& header) {
+  std::string_view path;
+  std::string_view query;
+  split_target(header.target(), &path, &query);
+  const RouteMatch match = match_route(header.method(), path, static_files_ != nullptr);
+  ReplyContext ctx = context_for(header, is_ingest_route(match.route));
+  ctx.keep_alive = false;
+  return payload_too_large(ctx, max_body_bytes_);
+}
+
+void Dispatcher::handle(Request&& request, Respond respond) {
+  std::string_view path;
+  std::string_view query;
+  split_target(request.target(), &path, &query);
+  const RouteMatch match = match_route(request.method(), path, static_files_ != nullptr);
+  ReplyContext ctx = context_for(request, is_ingest_route(match.route));
+
+  if (match.route == Route::kNotFound) {
+    respond(not_found(ctx));
+    return;
+  }
+  if (!match.method_allowed) {
+    // Under a static directory every path is a potential file: only an existing one is a
+    // resource that merely has the wrong method.
+    if (match.route == Route::kStatic && !static_files_->exists(path)) {
+      respond(not_found(ctx));
+    } else {
+      respond(method_not_allowed(ctx, match.allow));
+    }
+    return;
+  }
+
+  switch (match.route) {
+    case Route::kIngestBatch:
+    case Route::kIngestSingle:
+      if (match.preflight) {
+        // A preflight carries no key, so any source admitting the Origin is enough.
+        if (request[field::origin].empty()) {
+          respond(options_allowed(ctx, match.allow));
+        } else if (ctx.cors_origin.empty()) {
+          respond(origin_not_allowed(ctx));
+        } else {
+          respond(preflight_allowed(ctx));
+        }
+        return;
+      }
+      ingest_.handle(std::move(request), match.event_type, std::move(ctx), std::move(respond));
+      return;
+    case Route::kHealthz:
+      respond(health_.healthz(ctx));
+      return;
+    case Route::kReadyz:
+      respond(health_.readyz(ctx));
+      return;
+    case Route::kAdminEvents:
+      admin_events_.handle(request, query, std::move(ctx), std::move(respond));
+      return;
+    case Route::kStatic:
+      respond(static_files_->serve(request, path, ctx));
+      return;
+    case Route::kNotFound:
+      break;
+  }
+  respond(not_found(ctx));
+}
+
+}  // namespace omni::collector::http

@@ -1,0 +1,43 @@
+// Routes each request to its handler and applies what every route shares: 404/405 answers,
+// CORS for the ingestion routes (including preflights), keep-alive.
+//
+// CORS before the source is known (preflights, and errors found before the write key is read)
+// follows the rule for preflights: the Origin is echoed when any source admits it, so a browser
+// can read why its request failed. Once the source is known, its own allowedOrigins decide.
+#pragma once
+
+#include <memory>
+
+#include "admin/admin_events_handler.hpp"
+#include "admin/health_handler.hpp"
+#include "http/request_handler.hpp"
+#include "http/static_file_handler.hpp"
+#include "ingest/ingest_handler.hpp"
+#include "ingest/source_registry.hpp"
+
+namespace omni::collector::http {
+
+class Dispatcher final : public RequestHandler {
+ public:
+  /// `static_files` may be null (no staticDir). All references must outlive the dispatcher.
+  Dispatcher(const ingest::SourceRegistry& sources, ingest::IngestHandler& ingest,
+             admin::AdminEventsHandler& admin_events, const admin::HealthHandler& health,
+             const StaticFileHandler* static_files, std::size_t max_body_bytes);
+
+  void handle(Request&& request, Respond respond) override;
+  StringResponse body_too_large(const Request& header) override;
+
+ private:
+  /// The reply context for a request, with CORS when the route is an ingestion route and some
+  /// source admits the Origin.
+  ReplyContext context_for(const Request& header, bool ingest_route) const;
+
+  const ingest::SourceRegistry& sources_;
+  ingest::IngestHandler& ingest_;
+  admin::AdminEventsHandler& admin_events_;
+  const admin::HealthHandler& health_;
+  const StaticFileHandler* static_files_;
+  const std::size_t max_body_bytes_;
+};
+
+}  // namespace omni::collector::http

@@ -1,0 +1,132 @@
+#include "ingest/ingest_handler.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "http/auth.hpp"
+#include "ingest/batch_parser.hpp"
+#include "ingest/content_type.hpp"
+
+namespace omni::collector::ingest {
+
+using http::beast_http::field;
+using nlohmann::json;
+
+namespace {
+
+std::int64_t monotonic_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+json rejections_to_json(const std::vector<Rejection>& rejected) {
+  json out = json::array();
+  for (const auto& r : rejected) {
+    json item = {{"index", r.index}};
+    if (!r.message_id.empty()) item["messageId"] = r.message_id;
+    item["code"] = r.code;
+    item["message"] = r.message;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace
+
+IngestHandler::IngestHandler(SourceRegistry& sources, EventStore& store, Clock& clock,
+                             Random& random)
+    : sources_(sources), store_(store), clock_(clock), random_(random) {}
+
+void IngestHandler::handle(http::Request&& request, std::optional<EventType> single_type,
+                           http::ReplyContext ctx, http::Respond respond) {
+  const std::int64_t received_at_ms = clock_.now_ms();
+
+  if (!accepts_content_type(request[field::content_type])) {
+    respond(http::unsupported_media_type(ctx));
+    return;
+  }
+
+  Source* source = nullptr;
+  std::string header_key;
+  switch (http::parse_basic_auth(request[field::authorization], &header_key)) {
+    case http::BasicAuth::kMalformed:
+      respond(http::invalid_write_key(ctx, "the Authorization header is not valid Basic credentials"));
+      return;
+    case http::BasicAuth::kPresent:
+      source = sources_.find_by_write_key(header_key);
+      if (source == nullptr) {
+        respond(http::invalid_write_key(ctx, "no source has this write key"));
+        return;
+      }
+      break;
+    case http::BasicAuth::kAbsent:
+      break;
+  }
+
+  IngestBody body;
+  BodyError body_error;
+  const bool parsed = parse_ingest_body(request.body(), single_type, &body, &body_error);
+  request.body() = std::string();  // the text is no longer needed; free it before storing
+  if (!parsed) {
+    respond(body_error.kind == BodyErrorKind::kMalformedJson
+                ? http::malformed_json(ctx, body_error.message)
+                : http::invalid_request(ctx, body_error.message));
+    return;
+  }
+
+  if (source == nullptr) {
+    // The Basic key wins when both are sent; the body's key is used by sendBeacon clients.
+    if (!body.write_key || body.write_key->empty()) {
+      respond(http::missing_write_key(ctx));
+      return;
+    }
+    source = sources_.find_by_write_key(*body.write_key);
+    if (source == nullptr) {
+      respond(http::invalid_write_key(ctx, "no source has this write key"));
+      return;
+    }
+  }
+
+  const std::string_view origin = request[field::origin];
+  if (!origin.empty()) {
+    if (!source->origins.allows(origin)) {
+      respond(http::origin_not_allowed(ctx));
+      return;
+    }
+    ctx.cors_origin = std::string(origin);
+  }
+
+  const std::size_t total = body.events.size();
+  PreparedEvents prepared =
+      prepare_events(std::move(body), single_type, source->name, received_at_ms, random_);
+  if (!prepared.rejected.empty()) {
+    respond(http::invalid_batch(ctx, rejections_to_json(prepared.rejected), total));
+    return;
+  }
+
+  std::uint32_t retry_after_s = 0;
+  if (!source->limiter.try_acquire(prepared.rows.size(), monotonic_us(), &retry_after_s)) {
+    respond(http::rate_limited(ctx, retry_after_s));
+    return;
+  }
+
+  if (prepared.rows.empty()) {  // an empty batch: nothing to commit
+    respond(http::ingest_accepted(ctx, 0, 0));
+    return;
+  }
+
+  store_.submit(std::move(prepared.rows),
+                [this, ctx = std::move(ctx), respond = std::move(respond)](CommitOutcome outcome) {
+                  // Runs on the store's writer thread: build the answer and hand it over.
+                  if (outcome.ok) {
+                    respond(http::ingest_accepted(ctx, outcome.inserted, outcome.duplicates));
+                    return;
+                  }
+                  store_errors_.log("store commit failed: " + outcome.error, clock_.now_ms());
+                  respond(http::store_unavailable(ctx));
+                });
+}
+
+}  // namespace omni::collector::ingest

@@ -1,0 +1,39 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "admin/admin_events_handler.hpp"
+
+using nlohmann::json;
+using omni::collector::EventRecord;
+using omni::collector::admin::events_response_body;
+
+TEST_CASE("stored events are listed with their ids and the event object", "[admin]") {
+  EventRecord record;
+  record.id = 42;
+  record.source = "web";
+  record.message_id = "m1";
+  record.received_at_ms = 1795000000123;
+  record.body = R"({"type":"track","event":"A","userId":"u"})";
+  const json body = json::parse(events_response_body({record}), nullptr, false);
+  REQUIRE(body["events"].size() == 1);
+  const json& e = body["events"][0];
+  CHECK(e["id"] == 42);
+  CHECK(e["source"] == "web");
+  CHECK(e["messageId"] == "m1");
+  CHECK(e["receivedAt"] == "2026-11-18T11:06:40.123Z");
+  CHECK(e["event"]["event"] == "A");
+}
+
+TEST_CASE("a stored body that is not JSON is listed as null, not dropped", "[admin]") {
+  EventRecord record;
+  record.id = 1;
+  record.body = "{broken";
+  const json body = json::parse(events_response_body({record}), nullptr, false);
+  REQUIRE(body["events"].size() == 1);
+  CHECK(body["events"][0]["event"].is_null());
+}
+
+TEST_CASE("no events is an empty list", "[admin]") {
+  CHECK(events_response_body({}) == R"({"events":[]})");
+}

@@ -1,0 +1,81 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "http/static_file_handler.hpp"
+
+using namespace omni::collector::http;
+namespace bh = boost::beast::http;
+
+namespace {
+
+struct Site {
+  Site() : root(std::filesystem::temp_directory_path() / "omni-static-test") {
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root / "js");
+    std::filesystem::create_directories(root / "docs");
+    std::ofstream(root / "index.html") << "<h1>home</h1>";
+    std::ofstream(root / "js" / "app.mjs") << "export {};";
+    std::ofstream(root / "omni.wasm") << std::string("\0asm", 4);
+    std::ofstream(root.parent_path() / "omni-static-secret.txt") << "secret";
+  }
+  ~Site() {
+    std::filesystem::remove_all(root);
+    std::filesystem::remove(root.parent_path() / "omni-static-secret.txt");
+  }
+  Response get(const std::string& path, bh::verb method = bh::verb::get) {
+    Request request{method, path, 11};
+    return StaticFileHandler(root).serve(request, path, ReplyContext{});
+  }
+  std::filesystem::path root;
+};
+
+unsigned status_of(const Response& res) {
+  return std::visit([](const auto& m) { return m.result_int(); }, res);
+}
+
+std::string header_of(const Response& res, bh::field f) {
+  return std::visit([f](const auto& m) { return std::string(m[f]); }, res);
+}
+
+}  // namespace
+
+TEST_CASE("files are streamed with their type and length", "[static]") {
+  Site site;
+  auto res = site.get("/js/app.mjs");
+  REQUIRE(std::holds_alternative<FileResponse>(res));
+  CHECK(status_of(res) == 200);
+  CHECK(header_of(res, bh::field::content_type) == "text/javascript; charset=utf-8");
+  CHECK(header_of(res, bh::field::content_length) == "10");
+  CHECK(header_of(res, bh::field::cache_control) == "no-cache");
+  CHECK(header_of(site.get("/omni.wasm"), bh::field::content_type) == "application/wasm");
+}
+
+TEST_CASE("HEAD answers the headers of GET without a body", "[static]") {
+  Site site;
+  auto res = site.get("/", bh::verb::head);
+  REQUIRE(std::holds_alternative<HeadResponse>(res));
+  CHECK(header_of(res, bh::field::content_length) == "13");
+  CHECK(header_of(res, bh::field::content_type) == "text/html; charset=utf-8");
+}
+
+TEST_CASE("missing files, directories and paths outside the root are 404", "[static]") {
+  Site site;
+  CHECK(status_of(site.get("/nope.html")) == 404);
+  CHECK(status_of(site.get("/js")) == 404);
+  CHECK(status_of(site.get("/docs/")) == 404);  // no index.html there
+  CHECK(status_of(site.get("/../omni-static-secret.txt")) == 404);
+  CHECK(status_of(site.get("/%2e%2e/omni-static-secret.txt")) == 404);
+  REQUIRE(std::holds_alternative<StringResponse>(site.get("/nope.html")));
+}
+
+TEST_CASE("exists tells files that would be served from everything else", "[static]") {
+  Site site;
+  StaticFileHandler handler(site.root);
+  CHECK(handler.exists("/"));
+  CHECK(handler.exists("/js/app.mjs"));
+  CHECK_FALSE(handler.exists("/js"));
+  CHECK_FALSE(handler.exists("/nope"));
+  CHECK_FALSE(handler.exists("/../omni-static-secret.txt"));
+}
