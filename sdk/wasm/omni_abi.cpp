@@ -204,7 +204,7 @@ extern "C" {
 
 void* omni_alloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
 void omni_free(void* ptr) { std::free(ptr); }
-const char* omni_version(void) { return "0.1.0"; }
+const char* omni_version(void) { return OMNI_VERSION; }
 
 char* omni_error_codes(void) {
   std::string names = "[";

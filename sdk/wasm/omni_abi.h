@@ -28,7 +28,7 @@ extern "C" {
 void* omni_alloc(size_t size);
 void omni_free(void* ptr);
 
-/* "0.1.0": static, never freed. */
+/* The core's version, "MAJOR.MINOR.PATCH": static, never freed. */
 const char* omni_version(void);
 
 /* {"ok": ["ok", "invalid_argument", ...]}: every error code, in numeric order. */
