@@ -2,6 +2,8 @@
 
 #include "http/url.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 namespace omni::collector::http {
 namespace {
 
@@ -27,16 +29,6 @@ constexpr MediaType kMediaTypes[] = {
     {"webp", "image/webp"},
     {"txt", "text/plain; charset=utf-8"},
 };
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != b[i]) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -76,7 +68,7 @@ std::string_view content_type_for(std::string_view file_name) {
   if (dot != std::string_view::npos) {
     const std::string_view ext = base.substr(dot + 1);
     for (const auto& media : kMediaTypes) {
-      if (iequals(ext, media.extension)) return media.type;
+      if (boost::beast::iequals(ext, media.extension)) return media.type;
     }
   }
   return "application/octet-stream";
