@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/sqlite_schema.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -23,24 +24,7 @@ using omni::collector::SqliteEventStore;
 using omni::collector::SqliteOptions;
 using omni::collector::StoredEvent;
 
-/// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/omni-store-test-XXXXXX";
-    const char* made = mkdtemp(pattern);
-    REQUIRE(made != nullptr);
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using omni::collector::testing::TempDir;
 
 StoredEvent make_event(const std::string& source, const std::string& message_id,
                        const std::string& user_id = "", const std::string& anonymous_id = "",

@@ -10,29 +10,13 @@
 #include <iterator>
 #include <set>
 #include <string>
+#include "temp_dir.hpp"
 
 namespace {
 
 namespace sqlite_schema = omni::collector::sqlite_schema;
 
-/// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/omni-schema-test-XXXXXX";
-    const char* made = mkdtemp(pattern);
-    REQUIRE(made != nullptr);
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using omni::collector::testing::TempDir;
 
 /// One read-write connection, closed when it goes out of scope.
 class Database {
