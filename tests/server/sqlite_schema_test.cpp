@@ -10,6 +10,7 @@
 #include <iterator>
 #include <set>
 #include <string>
+
 #include "temp_dir.hpp"
 
 namespace {
