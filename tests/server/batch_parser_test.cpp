@@ -226,3 +226,94 @@ TEST_CASE("an empty batch prepares no rows and no rejections", "[ingest]") {
   CHECK(prepared.rows.empty());
   CHECK(prepared.rejected.empty());
 }
+
+TEST_CASE("the batch sentAt corrects device clock skew and the original timestamp is kept",
+          "[ingest][event-time]") {
+  // The device clock is 2 h behind (receivedAt is 11:06:40.123): sent at 09:06:40.123 by its
+  // clock, the event happened 10 s before that. The second event's own sentAt wins.
+  auto prepared = prepare(R"({"sentAt":"2026-11-18T09:06:40.123Z","batch":[
+      {"type":"page","anonymousId":"a","messageId":"1","timestamp":"2026-11-18T09:06:30.123Z"},
+      {"type":"page","anonymousId":"a","messageId":"2","timestamp":"2026-11-18T15:06:00+04:00",
+       "sentAt":"2026-11-18T11:06:40.123Z"}]})");
+  REQUIRE(prepared.rows.size() == 2);
+  const json first = body_of(prepared.rows[0]);
+  CHECK(first["originalTimestamp"] == "2026-11-18T09:06:30.123Z");
+  CHECK(first["timestamp"] == "2026-11-18T11:06:30.123Z");
+  CHECK(prepared.rows[0].timestamp == "2026-11-18T11:06:30.123Z");
+
+  const json second = body_of(prepared.rows[1]);
+  CHECK(second["originalTimestamp"] == "2026-11-18T15:06:00+04:00");  // verbatim
+  CHECK(second["timestamp"] == "2026-11-18T11:06:00.000Z");           // UTC, milliseconds
+  CHECK(prepared.rows[1].timestamp == "2026-11-18T11:06:00.000Z");
+}
+
+TEST_CASE("a single event's own sentAt corrects its timestamp", "[ingest][event-time]") {
+  auto prepared = prepare(R"({"event":"Order Completed","userId":"u","messageId":"m",
+      "timestamp":"2026-11-18T13:05:40.000Z","sentAt":"2026-11-18T13:06:40.000Z"})",
+                          EventType::kTrack);
+  REQUIRE(prepared.rows.size() == 1);
+  CHECK(body_of(prepared.rows[0])["originalTimestamp"] == "2026-11-18T13:05:40.000Z");
+  CHECK(prepared.rows[0].timestamp == "2026-11-18T11:05:40.123Z");
+}
+
+TEST_CASE("an event without a timestamp is stamped with receivedAt and no originalTimestamp",
+          "[ingest][event-time]") {
+  auto prepared = prepare(R"({"sentAt":"2026-11-18T09:06:40.123Z","batch":[
+      {"type":"page","anonymousId":"a","messageId":"1","originalTimestamp":"2020-01-01T00:00:00Z"},
+      {"type":"page","anonymousId":"a","messageId":"2","timestamp":null}]})");
+  REQUIRE(prepared.rows.size() == 2);
+  for (const StoredEvent& row : prepared.rows) {
+    const json stored = body_of(row);
+    CHECK(stored["timestamp"] == kReceivedIso);
+    CHECK_FALSE(stored.contains("originalTimestamp"));
+    CHECK(row.timestamp == kReceivedIso);
+  }
+}
+
+TEST_CASE("a timestamp without any sentAt is kept, written in UTC", "[ingest][event-time]") {
+  auto prepared = prepare(R"({"batch":[{"type":"page","anonymousId":"a","messageId":"1",
+      "timestamp":"2026-11-18T10:00:00.5+01:00","originalTimestamp":"1999-01-01T00:00:00Z"}]})");
+  REQUIRE(prepared.rows.size() == 1);
+  const json stored = body_of(prepared.rows[0]);
+  CHECK(stored["originalTimestamp"] == "2026-11-18T10:00:00.5+01:00");  // the client's replaced
+  CHECK(stored["timestamp"] == "2026-11-18T09:00:00.500Z");
+}
+
+TEST_CASE("a sentAt over a year from receivedAt corrects nothing", "[ingest][event-time]") {
+  auto prepared = prepare(R"({"sentAt":"1970-01-01T00:10:00.000Z","batch":[
+      {"type":"page","anonymousId":"a","messageId":"1","timestamp":"1970-01-01T00:09:00.000Z"}]})");
+  REQUIRE(prepared.rows.size() == 1);
+  CHECK(body_of(prepared.rows[0])["originalTimestamp"] == "1970-01-01T00:09:00.000Z");
+  CHECK(prepared.rows[0].timestamp == "1970-01-01T00:09:00.000Z");
+}
+
+TEST_CASE("an event sent before it happened is stamped receivedAt", "[ingest][event-time]") {
+  auto prepared = prepare(R"({"sentAt":"2026-11-18T11:00:00.000Z","batch":[
+      {"type":"page","anonymousId":"a","messageId":"1","timestamp":"2026-11-18T11:00:05.000Z"}]})");
+  REQUIRE(prepared.rows.size() == 1);
+  CHECK(body_of(prepared.rows[0])["originalTimestamp"] == "2026-11-18T11:00:05.000Z");
+  CHECK(prepared.rows[0].timestamp == kReceivedIso);
+}
+
+TEST_CASE("a null sentAt on an event takes the batch's", "[ingest][event-time]") {
+  auto prepared = prepare(R"({"sentAt":"2026-11-18T09:06:40.123Z","batch":[
+      {"type":"page","anonymousId":"a","messageId":"1","sentAt":null,
+       "timestamp":"2026-11-18T09:06:40.000Z"}]})");
+  REQUIRE(prepared.rows.size() == 1);
+  CHECK(body_of(prepared.rows[0])["sentAt"] == "2026-11-18T09:06:40.123Z");
+  CHECK(prepared.rows[0].timestamp == "2026-11-18T11:06:40.000Z");
+}
+
+TEST_CASE("an unparseable sentAt rejects the events it applies to", "[ingest][event-time]") {
+  auto prepared = prepare(R"({"sentAt":"yesterday","batch":[
+      {"type":"page","anonymousId":"a","messageId":"1","timestamp":"2026-11-18T09:06:40.000Z"},
+      {"type":"page","anonymousId":"a","messageId":"2","sentAt":"2026-11-18T09:06:40.123Z"},
+      {"type":"page","anonymousId":"a","messageId":"3","sentAt":"18/11/2026"}]})");
+  CHECK(prepared.rows.empty());
+  REQUIRE(prepared.rejected.size() == 2);
+  CHECK(prepared.rejected[0].index == 0);
+  CHECK(prepared.rejected[0].code == "invalid_event");
+  CHECK(prepared.rejected[0].message == "`sentAt` is not ISO-8601");
+  CHECK(prepared.rejected[1].index == 2);
+  CHECK(prepared.rejected[1].message == "`sentAt` is not ISO-8601");
+}

@@ -1,7 +1,9 @@
 #include "ingest/batch_parser.hpp"
 
 #include <cstring>
+#include <optional>
 
+#include "ingest/event_time.hpp"
 #include "omni/ids.hpp"
 #include "omni/timestamp.hpp"
 
@@ -55,6 +57,31 @@ void merge_context(json& event, const json& batch_context) {
   for (auto field = batch_context.begin(); field != batch_context.end(); ++field) {
     if (!it->contains(field.key())) (*it)[field.key()] = field.value();
   }
+}
+
+std::optional<std::int64_t> time_member(const json& event, const char* key) {
+  const std::string* text = string_member(event, key);
+  std::int64_t unix_ms = 0;
+  if (text == nullptr || !parse_iso8601(*text, &unix_ms)) return std::nullopt;
+  return unix_ms;
+}
+
+// Keeps the device's timestamp as originalTimestamp and stores the skew-corrected one (the rule
+// is in event_time.hpp). Both members belong to the collector, like receivedAt: a client's own
+// originalTimestamp is replaced, or removed when the event has no timestamp to keep. Runs after
+// validate_event, so a present stamp parses; null counts as absent, as in the core.
+void stamp_event_time(json& event, std::int64_t received_at_ms, const std::string& received_at) {
+  const std::optional<std::int64_t> device_ms = time_member(event, "timestamp");
+  const EventTime time =
+      corrected_event_time(device_ms, time_member(event, "sentAt"), received_at_ms);
+  if (device_ms) {
+    std::string original = string_or_empty(event, "timestamp");  // verbatim, offset and all
+    event["originalTimestamp"] = std::move(original);
+  } else {
+    event.erase("originalTimestamp");
+  }
+  event["timestamp"] =
+      time.timestamp_ms == received_at_ms ? received_at : format_iso8601(time.timestamp_ms);
 }
 
 void reject(PreparedEvents* out, std::size_t index, const json& event, std::string code,
@@ -187,7 +214,10 @@ PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single
         }
       }
       if (has_context) merge_context(event, body.context);
-      if (has_sent_at && !event.contains("sentAt")) event["sentAt"] = body.sent_at;
+      if (has_sent_at) {
+        auto sent_at = event.find("sentAt");
+        if (sent_at == event.end() || sent_at->is_null()) event["sentAt"] = body.sent_at;
+      }
     }
 
     const Status valid = validate_event(event);
@@ -204,6 +234,7 @@ PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single
       event["messageId"] = uuid_v7(received_at_ms, random);
     }
     event["receivedAt"] = received_at;
+    stamp_event_time(event, received_at_ms, received_at);
     std::string* message_id = mutable_string_member(event, "messageId");
     if (message_id == nullptr) {  // validate_event promises a string; never trust it to abort
       reject(&out, i, event, "invalid_event", "`messageId` must be a string");

@@ -6,8 +6,9 @@
 //   1. parse_ingest_body: JSON → IngestBody (events, batch context, sentAt, writeKey), or a
 //      request-level error (malformed_json, invalid_request).
 //   2. prepare_events: per event, fill in what the route and the batch imply, validate, stamp
-//      receivedAt and a messageId, dump to compact JSON. Every event at fault is named; when
-//      any is, the caller stores nothing of the request.
+//      receivedAt, originalTimestamp, the skew-corrected timestamp and a messageId, dump to
+//      compact JSON. Every event at fault is named; when any is, the caller stores nothing of
+//      the request.
 #pragma once
 
 #include <cstddef>
@@ -67,10 +68,13 @@ struct PreparedEvents {
 ///  - drops a "writeKey" member from each event (a credential is not event data);
 ///  - single routes: sets `type` when absent; a different `type` is rejected;
 ///  - merges the batch context into each event's context for the keys it lacks, and sets the
-///    batch sentAt on events without one;
+///    batch sentAt on events without one (or with a null one);
 ///  - validates with omni::validate_event;
 ///  - sets "receivedAt" (ISO-8601 of `received_at_ms`, replacing any sent) and a UUIDv7
 ///    "messageId" when the event has none (such events cannot be deduplicated on retry);
+///  - keeps the device's "timestamp" verbatim as "originalTimestamp" and replaces "timestamp"
+///    with the time corrected for device clock skew (event_time.hpp), also in the row's
+///    `timestamp` column;
 ///  - serializes once and checks omni::check_event_size on the result.
 PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single_type,
                               std::string_view source, std::int64_t received_at_ms,

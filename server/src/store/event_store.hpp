@@ -24,7 +24,8 @@ struct StoredEvent {
   std::string event;         // track event name, empty for other types
   std::string user_id;       // may be empty
   std::string anonymous_id;  // may be empty
-  std::string timestamp;     // ISO-8601, as the event carries it (may be empty)
+  std::string timestamp;     // event time corrected for device clock skew (ingest/event_time.hpp),
+                             // ISO-8601 UTC with milliseconds; never empty
   std::int64_t received_at_ms = 0;
   std::string body;          // the whole event as compact JSON
 };
