@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "temp_dir.hpp"
 
 using omni::collector::Config;
 using omni::collector::ListenConfig;
@@ -205,7 +206,8 @@ TEST_CASE("text that is not a JSON object is refused", "[config]") {
 }
 
 TEST_CASE("a config file resolves relative paths against its own folder", "[config]") {
-  const auto dir = std::filesystem::temp_directory_path() / "omni-config-test";
+  omni::collector::testing::TempDir temp;
+  const auto dir = temp.path();
   std::filesystem::create_directories(dir / "site");
   const auto file = dir / "collector.json";
   {
@@ -216,7 +218,6 @@ TEST_CASE("a config file resolves relative paths against its own folder", "[conf
   REQUIRE(result.ok());
   CHECK(result.value().storage_path == (dir / "data/omni.db").lexically_normal());
   CHECK(result.value().static_dir == (dir / "site").lexically_normal());
-  std::filesystem::remove_all(dir);
 
   auto missing = load_config(dir / "absent.json");
   REQUIRE_FALSE(missing.ok());

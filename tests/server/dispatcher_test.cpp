@@ -13,6 +13,7 @@
 #include "fake_event_store.hpp"
 #include "http/dispatcher.hpp"
 #include "omni/effects.hpp"
+#include "temp_dir.hpp"
 
 using nlohmann::json;
 using namespace omni::collector;
@@ -30,18 +31,16 @@ struct Harness {
         admin_events(kAdminToken, store, pool),
         probe(store, std::chrono::milliseconds(60000)),
         health(probe),
-        static_dir(std::filesystem::temp_directory_path() / "omni-dispatcher-test"),
+        static_dir(temp.path()),
         static_files(static_dir),
         dispatcher(sources, ingest, admin_events, health, with_static ? &static_files : nullptr,
                    1000) {
     probe.start();
-    std::filesystem::create_directories(static_dir);
     std::ofstream(static_dir / "index.html") << "<!doctype html><title>shop</title>";
   }
   ~Harness() {
     pool.join();
     probe.stop();
-    std::filesystem::remove_all(static_dir);
   }
 
   static std::vector<SourceConfig> make_sources() {
@@ -77,6 +76,7 @@ struct Harness {
   admin::AdminEventsHandler admin_events;
   admin::ReadinessProbe probe;
   admin::HealthHandler health;
+  testing::TempDir temp;  // before static_dir, which is initialised from it
   std::filesystem::path static_dir;
   http::StaticFileHandler static_files;
   http::Dispatcher dispatcher;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "http/static_file_handler.hpp"
+#include "temp_dir.hpp"
 
 using namespace omni::collector::http;
 namespace bh = boost::beast::http;
@@ -11,8 +12,8 @@ namespace bh = boost::beast::http;
 namespace {
 
 struct Site {
-  Site() : root(std::filesystem::temp_directory_path() / "omni-static-test") {
-    std::filesystem::remove_all(root);
+  // The secret file sits beside the served root, where a path that escapes the root would land.
+  Site() : root(dir.path() / "site") {
     std::filesystem::create_directories(root / "js");
     std::filesystem::create_directories(root / "docs");
     std::ofstream(root / "index.html") << "<h1>home</h1>";
@@ -20,14 +21,11 @@ struct Site {
     std::ofstream(root / "omni.wasm") << std::string("\0asm", 4);
     std::ofstream(root.parent_path() / "omni-static-secret.txt") << "secret";
   }
-  ~Site() {
-    std::filesystem::remove_all(root);
-    std::filesystem::remove(root.parent_path() / "omni-static-secret.txt");
-  }
   Response get(const std::string& path, bh::verb method = bh::verb::get) {
     Request request{method, path, 11};
     return StaticFileHandler(root).serve(request, path, ReplyContext{});
   }
+  omni::collector::testing::TempDir dir;
   std::filesystem::path root;
 };
 

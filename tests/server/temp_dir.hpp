@@ -1,4 +1,5 @@
-// A fresh directory under /tmp for one test, removed with everything in it.
+// A fresh directory under /tmp for one test, removed with everything in it. CTest runs every
+// test case as its own process, in parallel: a fixed path shared by two cases is a race.
 #pragma once
 
 #include <stdlib.h>
@@ -27,6 +28,7 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   std::string file(const std::string& name) const { return path_ + "/" + name; }
+  std::filesystem::path path() const { return path_; }
 
  private:
   std::string path_;
