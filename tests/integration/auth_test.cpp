@@ -132,3 +132,31 @@ TEST_CASE("a Basic header that carries no write key is not accepted", "[auth]") 
   EventDatabase database(collector.database_path());
   CHECK(database.count() == 0);
 }
+
+TEST_CASE("what Segment's analytics.js sends is stored: one-letter routes and /v1/b", "[auth]") {
+  CollectorProcess collector;
+  HttpClient client(collector.host(), collector.port());
+  // analytics.js's standard delivery posts each event as text/plain to ${apiHost}/${type[0]}
+  // with the write key in the body; its batching delivery posts {writeKey, batch, sentAt} to /b.
+  const std::vector<std::pair<std::string, std::string>> singles = {
+      {"/v1/t", "track"}, {"/v1/p", "page"},  {"/v1/s", "screen"},
+      {"/v1/i", "identify"}, {"/v1/a", "alias"}, {"/v1/g", "group"}};
+  for (const auto& [path, type] : singles) {
+    json event = event_for_route(type, random_uuid_v4());
+    event["writeKey"] = kWebWriteKey;
+    const HttpResponse response =
+        client.post(path, event.dump(), {{"Content-Type", "text/plain"}, {"Origin", kShopOrigin}});
+    INFO(path << ": " << response.describe());
+    CHECK(response.status == 200);
+    EventDatabase database(collector.database_path());
+    CHECK(database.count("web", event["messageId"].get<std::string>()) == 1);
+  }
+
+  const std::vector<json> events = product_views(2);
+  const HttpResponse batch =
+      client.post("/v1/b", batch_body(events, {{"writeKey", kWebWriteKey}}),
+                  {{"Content-Type", "text/plain"}, {"Origin", kShopOrigin}});
+  INFO(batch.describe());
+  CHECK(batch.status == 200);
+  CHECK(accepted_of(batch) == 2);
+}

@@ -37,6 +37,21 @@ TEST_CASE("each single-event route implies its event type", "[router]") {
   }
 }
 
+TEST_CASE("analytics.js's one-letter routes and /v1/b reach the same ingestion", "[router]") {
+  const std::pair<const char*, EventType> routes[] = {
+      {"/v1/t", EventType::kTrack},    {"/v1/p", EventType::kPage},  {"/v1/s", EventType::kScreen},
+      {"/v1/i", EventType::kIdentify}, {"/v1/a", EventType::kAlias}, {"/v1/g", EventType::kGroup}};
+  for (const auto& [path, type] : routes) {
+    auto m = match_route(verb::post, path, false);
+    CHECK(m.route == Route::kIngestSingle);
+    REQUIRE(m.event_type.has_value());
+    CHECK(*m.event_type == type);
+  }
+  CHECK(match_route(verb::post, "/v1/b", false).route == Route::kIngestBatch);
+  CHECK(match_route(verb::options, "/v1/t", false).preflight);
+  CHECK(match_route(verb::post, "/v1/x", false).route == Route::kNotFound);
+}
+
 TEST_CASE("health, readiness and admin routes take GET only", "[router]") {
   CHECK(match_route(verb::get, "/healthz", false).route == Route::kHealthz);
   CHECK(match_route(verb::get, "/readyz", false).route == Route::kReadyz);

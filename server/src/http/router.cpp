@@ -14,10 +14,15 @@ struct SingleRoute {
   EventType type;
 };
 
+// Segment's documented routes, then the one-letter ones Segment's analytics.js posts to
+// (`${apiHost}/${type.charAt(0)}`), so a site can point analytics.js at this collector.
 constexpr SingleRoute kSingleRoutes[] = {
     {"/v1/track", EventType::kTrack},       {"/v1/page", EventType::kPage},
     {"/v1/screen", EventType::kScreen},     {"/v1/identify", EventType::kIdentify},
     {"/v1/alias", EventType::kAlias},       {"/v1/group", EventType::kGroup},
+    {"/v1/t", EventType::kTrack},           {"/v1/p", EventType::kPage},
+    {"/v1/s", EventType::kScreen},          {"/v1/i", EventType::kIdentify},
+    {"/v1/a", EventType::kAlias},           {"/v1/g", EventType::kGroup},
 };
 
 RouteMatch ingest(Route route, verb method, std::optional<EventType> type) {
@@ -41,7 +46,8 @@ RouteMatch get_only(Route route, verb method) {
 }  // namespace
 
 RouteMatch match_route(verb method, std::string_view path, bool static_enabled) {
-  if (path == "/v1/batch") return ingest(Route::kIngestBatch, method, std::nullopt);
+  // "/v1/b" is where analytics.js's batching delivery posts.
+  if (path == "/v1/batch" || path == "/v1/b") return ingest(Route::kIngestBatch, method, std::nullopt);
   for (const auto& single : kSingleRoutes) {
     if (path == single.path) return ingest(Route::kIngestSingle, method, single.type);
   }
