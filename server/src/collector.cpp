@@ -88,7 +88,8 @@ int Collector::run() {
   probe_ = std::make_unique<admin::ReadinessProbe>(*store_, kProbeInterval);
   probe_->start();
   sources_ = std::make_unique<ingest::SourceRegistry>(config_.sources);
-  ingest_ = std::make_unique<ingest::IngestHandler>(*sources_, *store_, clock_, random_);
+  ingest_ = std::make_unique<ingest::IngestHandler>(
+      *sources_, *store_, clock_, random_, http::TrustedProxies(config_.trusted_proxies));
   admin_events_ =
       std::make_unique<admin::AdminEventsHandler>(config_.admin_token, *store_, admin_pool_);
   health_ = std::make_unique<admin::HealthHandler>(*probe_);

@@ -165,7 +165,7 @@ void parse_source(Checker& c, const json& item, const std::string& path, SourceC
     c.fail(path, "must be an object (got " + describe(item) + ")");
     return;
   }
-  c.only_keys(item, path, {"name", "writeKey", "allowedOrigins", "rateLimit"});
+  c.only_keys(item, path, {"name", "writeKey", "allowedOrigins", "rateLimit", "ipTruncation"});
   if (c.string(item, "name", path, true, &out->name) && !valid_source_name(out->name)) {
     c.fail(path + ".name", "must be 1 to 64 characters of A-Z a-z 0-9 - _ . (got " +
                                quote_value(out->name) + ")");
@@ -210,6 +210,43 @@ void parse_source(Checker& c, const json& item, const std::string& path, SourceC
     if (c.integer(*rate, "burst", rpath, 1, 1000000000, &burst)) {
       out->rate_limit.burst = static_cast<double>(burst);
     }
+  }
+  std::string truncation;
+  if (c.string(item, "ipTruncation", path, false, &truncation)) {
+    if (truncation == "default") {
+      out->ip_truncation = http::IpTruncation::kDefault;
+    } else if (truncation == "none") {
+      out->ip_truncation = http::IpTruncation::kNone;
+    } else {
+      c.fail(path + ".ipTruncation",
+             "must be \"default\" or \"none\" (got " + quote_value(truncation) + ")");
+    }
+  }
+}
+
+void parse_trusted_proxies(Checker& c, const json& root, std::vector<http::IpNetwork>* out) {
+  auto proxies = root.find("trustedProxies");
+  if (proxies == root.end()) return;
+  if (!proxies->is_array()) {
+    c.fail("trustedProxies",
+           "must be an array of IP addresses or CIDR ranges (got " + describe(*proxies) + ")");
+    return;
+  }
+  for (std::size_t i = 0; i < proxies->size(); ++i) {
+    const json& item = (*proxies)[i];
+    const std::string path = "trustedProxies[" + std::to_string(i) + "]";
+    if (!item.is_string()) {
+      c.fail(path, "must be a string (got " + describe(item) + ")");
+      continue;
+    }
+    const std::string& text = item.get_ref<const std::string&>();
+    http::IpNetwork network;
+    std::string error;
+    if (!http::parse_ip_network(text, &network, &error)) {
+      c.fail(path, quote_value(text) + " " + error);
+      continue;
+    }
+    out->push_back(network);
   }
 }
 
@@ -286,7 +323,8 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
   Config config;
   Checker c;
   c.only_keys(root, "",
-              {"listen", "storage", "sources", "adminToken", "threads", "limits", "staticDir"});
+              {"listen", "storage", "sources", "adminToken", "threads", "limits", "staticDir",
+               "trustedProxies"});
 
   std::string listen;
   if (c.string(root, "listen", "", true, &listen)) {
@@ -342,6 +380,8 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
   }
 
   if (const json* limits = c.object(root, "limits", "", false)) parse_limits(c, *limits, &config.limits);
+
+  parse_trusted_proxies(c, root, &config.trusted_proxies);
 
   std::string static_dir;
   if (c.string(root, "staticDir", "", false, &static_dir)) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/client_ip.hpp"
 #include "omni/status.hpp"
 
 namespace omni::collector {
@@ -29,6 +30,8 @@ struct SourceConfig {
   /// Canonical origins ("https://shop.example", default ports dropped) or "*" for any origin.
   std::vector<std::string> allowed_origins;
   RateLimitConfig rate_limit;
+  /// How much of the client IP is stored in context.ip ("ipTruncation": "default" | "none").
+  http::IpTruncation ip_truncation = http::IpTruncation::kDefault;
 };
 
 struct LimitsConfig {
@@ -52,6 +55,8 @@ struct Config {
   unsigned threads = 2;
   LimitsConfig limits;
   std::filesystem::path static_dir;    // empty: no static files
+  /// Peers whose X-Forwarded-For / Forwarded headers are believed (client_ip.hpp).
+  std::vector<http::IpNetwork> trusted_proxies;
 };
 
 /// Parses and validates config text. `base_dir` is the folder relative paths are resolved

@@ -37,3 +37,26 @@ TEST_CASE("a stored body that is not JSON is listed as null, not dropped", "[adm
 TEST_CASE("no events is an empty list", "[admin]") {
   CHECK(events_response_body({}) == R"({"events":[]})");
 }
+
+TEST_CASE("a page with older events after it names the cursor to continue from", "[admin]") {
+  EventRecord record;
+  record.id = 7;
+  record.body = "{}";
+  const json body = json::parse(events_response_body({record}, 7), nullptr, false);
+  CHECK(body["next"] == "7");
+  const json last = json::parse(events_response_body({record}), nullptr, false);
+  CHECK_FALSE(last.contains("next"));
+}
+
+TEST_CASE("an export line is the same object as an events item", "[admin]") {
+  EventRecord record;
+  record.id = 3;
+  record.source = "web";
+  record.message_id = "m3";
+  record.received_at_ms = 1795000000123;
+  record.body = R"({"type":"page"})";
+  const json item = json::parse(events_response_body({record}), nullptr, false)["events"][0];
+  const std::string line = omni::collector::admin::event_item_json(record);
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(json::parse(line, nullptr, false) == item);
+}

@@ -140,7 +140,7 @@ TEST_CASE("an event without a messageId gets a UUIDv7 one", "[ingest]") {
 }
 
 TEST_CASE("the batch context fills in the keys an event's context lacks", "[ingest]") {
-  auto prepared = prepare(R"({"context":{"library":{"name":"analytics-node"},"channel":"server","ip":"1.2.3.4"},
+  auto prepared = prepare(R"({"context":{"library":{"name":"analytics-node"},"channel":"server","locale":"fr-FR"},
       "batch":[
         {"type":"track","event":"A","userId":"u","messageId":"1","context":{"channel":"pos"}},
         {"type":"track","event":"B","userId":"u","messageId":"2"},
@@ -149,7 +149,7 @@ TEST_CASE("the batch context fills in the keys an event's context lacks", "[inge
   const json first = body_of(prepared.rows[0])["context"];
   CHECK(first["channel"] == "pos");  // the event's own value wins
   CHECK(first["library"]["name"] == "analytics-node");
-  CHECK(first["ip"] == "1.2.3.4");
+  CHECK(first["locale"] == "fr-FR");
   CHECK(body_of(prepared.rows[1])["context"]["channel"] == "server");
   CHECK(body_of(prepared.rows[2])["context"]["channel"] == "server");
 }
@@ -316,4 +316,36 @@ TEST_CASE("an unparseable sentAt rejects the events it applies to", "[ingest][ev
   CHECK(prepared.rejected[0].message == "`sentAt` is not ISO-8601");
   CHECK(prepared.rejected[1].index == 2);
   CHECK(prepared.rejected[1].message == "`sentAt` is not ISO-8601");
+}
+
+TEST_CASE("context.ip is set by the collector, replacing what the client sent", "[ingest]") {
+  omni::SeededRandom random(7);
+  const std::string text =
+      R"({"batch":[)"
+      R"({"type":"track","event":"A","anonymousId":"a","context":{"ip":"6.6.6.6","locale":"fr"}},)"
+      R"({"type":"track","event":"B","anonymousId":"a"}],"context":{"ip":"7.7.7.7"}})";
+  PreparedEvents out =
+      prepare_events(parsed(text), std::nullopt, "storefront", kReceivedMs, random, "203.0.113.0");
+  REQUIRE(out.rejected.empty());
+  REQUIRE(out.rows.size() == 2);
+  json first = body_of(out.rows[0]);
+  CHECK(first["context"]["ip"] == "203.0.113.0");
+  CHECK(first["context"]["locale"] == "fr");
+  CHECK(body_of(out.rows[1])["context"]["ip"] == "203.0.113.0");
+}
+
+TEST_CASE("an event without a context gets one holding the client IP", "[ingest]") {
+  omni::SeededRandom random(7);
+  PreparedEvents out =
+      prepare_events(parsed(R"({"event":"A","anonymousId":"a"})", EventType::kTrack),
+                     EventType::kTrack, "storefront", kReceivedMs, random, "2001:db8:abcd::");
+  REQUIRE(out.rows.size() == 1);
+  CHECK(body_of(out.rows[0])["context"] == json{{"ip", "2001:db8:abcd::"}});
+}
+
+TEST_CASE("without a known client IP a sent context.ip is removed", "[ingest]") {
+  PreparedEvents out = prepare(
+      R"({"batch":[{"type":"track","event":"A","anonymousId":"a","context":{"ip":"6.6.6.6"}}]})");
+  REQUIRE(out.rows.size() == 1);
+  CHECK_FALSE(body_of(out.rows[0])["context"].contains("ip"));
 }

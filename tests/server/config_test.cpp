@@ -223,3 +223,55 @@ TEST_CASE("a config file resolves relative paths against its own folder", "[conf
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().code() == omni::ErrorCode::kNotFound);
 }
+
+TEST_CASE("trustedProxies defaults to none and takes IPv4 and IPv6 addresses and ranges",
+          "[config]") {
+  auto plain = parse_config(config_with(""), kBase);
+  REQUIRE(plain.ok());
+  CHECK(plain.value().trusted_proxies.empty());
+
+  auto result = parse_config(
+      config_with(R"(,"trustedProxies":["127.0.0.1","10.0.0.0/8","::1","2001:db8::/32"])"),
+      kBase);
+  INFO((result.ok() ? std::string() : result.status().message()));
+  REQUIRE(result.ok());
+  const auto& proxies = result.value().trusted_proxies;
+  REQUIRE(proxies.size() == 4);
+  CHECK(proxies[0].address.to_string() == "127.0.0.1");
+  CHECK(proxies[0].prefix_length == 32);
+  CHECK(proxies[1].prefix_length == 8);
+  CHECK(proxies[2].prefix_length == 128);
+  CHECK(proxies[3].address.to_string() == "2001:db8::");
+  CHECK(proxies[3].prefix_length == 32);
+}
+
+TEST_CASE("a bad trustedProxies value is refused naming the entry at fault", "[config]") {
+  CHECK(error_of(config_with(R"(,"trustedProxies":"127.0.0.1")"))
+            .rfind("trustedProxies: must be an array", 0) == 0);
+  CHECK(error_of(config_with(R"(,"trustedProxies":["127.0.0.1",7])")) ==
+        "trustedProxies[1]: must be a string (got 7)");
+  CHECK(error_of(config_with(R"(,"trustedProxies":["10.0.0.0/8","proxy.local"])")) ==
+        "trustedProxies[1]: \"proxy.local\" is not an IP address or CIDR range");
+  CHECK(error_of(config_with(R"(,"trustedProxies":["10.0.0.0/40"])")) ==
+        "trustedProxies[0]: \"10.0.0.0/40\" has an invalid prefix length (0-32)");
+}
+
+TEST_CASE("sources[].ipTruncation is default unless set to none", "[config]") {
+  using omni::collector::http::IpTruncation;
+  auto plain = parse_config(config_with(""), kBase);
+  REQUIRE(plain.ok());
+  CHECK(plain.value().sources[0].ip_truncation == IpTruncation::kDefault);
+
+  auto none = parse_config(config_with("", R"(,"ipTruncation":"none")"), kBase);
+  REQUIRE(none.ok());
+  CHECK(none.value().sources[0].ip_truncation == IpTruncation::kNone);
+
+  auto explicit_default = parse_config(config_with("", R"(,"ipTruncation":"default")"), kBase);
+  REQUIRE(explicit_default.ok());
+  CHECK(explicit_default.value().sources[0].ip_truncation == IpTruncation::kDefault);
+
+  CHECK(error_of(config_with("", R"(,"ipTruncation":"full")")) ==
+        "sources[0].ipTruncation: must be \"default\" or \"none\" (got \"full\")");
+  CHECK(error_of(config_with("", R"(,"ipTruncation":false)")) ==
+        "sources[0].ipTruncation: must be a string (got false)");
+}

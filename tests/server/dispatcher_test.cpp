@@ -216,14 +216,57 @@ TEST_CASE("the admin API lists stored events newest first with filters", "[dispa
   CHECK(body["events"][0]["source"] == "web");
   CHECK(body["events"][0]["receivedAt"] == "2026-11-18T11:06:40.123Z");
   CHECK(body["events"][0]["event"]["event"] == "A");
-  CHECK(h.store.last_query.limit == 2);
+  CHECK(h.store.last_query.limit == 3);  // one more than asked: is there an older page?
   CHECK(h.store.last_query.user_id == "u2");
+  CHECK_FALSE(body.contains("next"));
+
+  auto first = request(bh::verb::get, "/v1/admin/events?limit=1&userId=u2");
+  first.set(bh::field::authorization, std::string("Bearer ") + kAdminToken);
+  json first_page = json::parse(h.send_string(std::move(first)).body(), nullptr, false);
+  REQUIRE(first_page["next"].is_string());
+  auto second = request(bh::verb::get, "/v1/admin/events?limit=1&userId=u2&after=" +
+                                           first_page["next"].get<std::string>());
+  second.set(bh::field::authorization, std::string("Bearer ") + kAdminToken);
+  json second_page = json::parse(h.send_string(std::move(second)).body(), nullptr, false);
+  REQUIRE(second_page["events"].size() == 1);
+  CHECK(second_page["events"][0]["messageId"] == "m2");
+  CHECK_FALSE(second_page.contains("next"));
 
   auto bad = request(bh::verb::get, "/v1/admin/events?limit=0");
   bad.set(bh::field::authorization, std::string("Bearer ") + kAdminToken);
   auto refused = h.send_string(std::move(bad));
   CHECK(refused.result_int() == 400);
   CHECK(error_code_of(refused) == "invalid_request");
+}
+
+TEST_CASE("the admin export answers NDJSON, oldest first", "[dispatcher][admin]") {
+  Harness h;
+  auto post = request(bh::verb::post, "/v1/batch", R"({"batch":[
+      {"type":"track","event":"A","userId":"u1","messageId":"m1"},
+      {"type":"track","event":"B","userId":"u2","messageId":"m2"}]})");
+  post.set(bh::field::authorization, "Basic d2tfd2ViOg==");
+  REQUIRE(h.send_string(std::move(post)).result_int() == 200);
+
+  auto unauthorized = request(bh::verb::get, "/v1/admin/export");
+  CHECK(h.send_string(std::move(unauthorized)).result_int() == 401);
+  auto bad = request(bh::verb::get, "/v1/admin/export?since=never");
+  bad.set(bh::field::authorization, std::string("Bearer ") + kAdminToken);
+  CHECK(error_code_of(h.send_string(std::move(bad))) == "invalid_request");
+
+  auto get = request(bh::verb::get, "/v1/admin/export");
+  get.set(bh::field::authorization, std::string("Bearer ") + kAdminToken);
+  auto res = h.send(std::move(get));
+  REQUIRE(std::holds_alternative<http::FileResponse>(res));
+  auto& file = std::get<http::FileResponse>(res);
+  CHECK(file.result_int() == 200);
+  CHECK(file[bh::field::content_type] == "application/x-ndjson");
+  std::string text(static_cast<std::size_t>(file.body().size()), '\0');
+  boost::beast::error_code ec;
+  REQUIRE(file.body().file().read(text.data(), text.size(), ec) == text.size());
+  const std::size_t newline = text.find('\n');
+  REQUIRE(newline != std::string::npos);
+  CHECK(json::parse(text.substr(0, newline), nullptr, false)["messageId"] == "m1");
+  CHECK(json::parse(text.substr(newline + 1), nullptr, false)["messageId"] == "m2");
 }
 
 TEST_CASE("with a static directory, files are served and others are 404", "[dispatcher][static]") {

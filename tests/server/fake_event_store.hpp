@@ -49,6 +49,7 @@ class FakeEventStore final : public EventStore {
     std::vector<EventRecord> out;
     for (std::size_t i = stored_.size(); i > 0 && out.size() < query.limit; --i) {
       const StoredEvent& row = stored_[i - 1];
+      if (query.before_id != 0 && static_cast<std::int64_t>(i) >= query.before_id) continue;
       if (!query.user_id.empty() && row.user_id != query.user_id) continue;
       if (!query.anonymous_id.empty() && row.anonymous_id != query.anonymous_id) continue;
       if (!query.event.empty() && row.event != query.event) continue;
@@ -61,6 +62,27 @@ class FakeEventStore final : public EventStore {
       out.push_back(std::move(record));
     }
     return out;
+  }
+
+  bool export_page(const ExportQuery& query, std::vector<EventRecord>* page) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<EventRecord>& out = *page;
+    out.clear();
+    ++export_reads_;
+    if (fail_export_after_reads != 0 && export_reads_ > fail_export_after_reads) return false;
+    for (std::size_t i = 1; i <= stored_.size() && out.size() < query.limit; ++i) {
+      const StoredEvent& row = stored_[i - 1];
+      if (static_cast<std::int64_t>(i) <= query.after_id) continue;
+      if (row.received_at_ms < query.since_ms || row.received_at_ms >= query.until_ms) continue;
+      EventRecord record;
+      record.id = static_cast<std::int64_t>(i);
+      record.source = row.source;
+      record.message_id = row.message_id;
+      record.received_at_ms = row.received_at_ms;
+      record.body = row.body;
+      out.push_back(std::move(record));
+    }
+    return true;
   }
 
   void close() override {}
@@ -78,12 +100,15 @@ class FakeEventStore final : public EventStore {
   std::atomic<bool> is_writable{true};
   std::atomic<int> writable_calls{0};
   EventQuery last_query;
+  /// Not 0: export_page() fails from this many successful reads on.
+  std::atomic<int> fail_export_after_reads{0};
 
  private:
   std::mutex mutex_;
   std::set<std::pair<std::string, std::string>> keys_;
   std::vector<StoredEvent> stored_;
   int submissions_ = 0;
+  int export_reads_ = 0;
 };
 
 }  // namespace omni::collector::testing

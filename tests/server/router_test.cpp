@@ -56,6 +56,8 @@ TEST_CASE("health, readiness and admin routes take GET only", "[router]") {
   CHECK(match_route(verb::get, "/healthz", false).route == Route::kHealthz);
   CHECK(match_route(verb::get, "/readyz", false).route == Route::kReadyz);
   CHECK(match_route(verb::get, "/v1/admin/events", false).route == Route::kAdminEvents);
+  CHECK(match_route(verb::get, "/v1/admin/export", false).route == Route::kAdminExport);
+  CHECK_FALSE(match_route(verb::post, "/v1/admin/export", true).method_allowed);
   auto post = match_route(verb::post, "/healthz", true);
   CHECK(post.route == Route::kHealthz);
   CHECK_FALSE(post.method_allowed);

@@ -20,6 +20,7 @@ namespace {
 using omni::collector::CommitOutcome;
 using omni::collector::EventQuery;
 using omni::collector::EventRecord;
+using omni::collector::ExportQuery;
 using omni::collector::SqliteEventStore;
 using omni::collector::SqliteOptions;
 using omni::collector::StoredEvent;
@@ -703,19 +704,96 @@ TEST_CASE("recent() returns newest first and filters by user, anonymous id and e
   CHECK(records[1].source == "ios");
 }
 
-TEST_CASE("recent() clamps its limit to 1..1000", "[store][recent]") {
+TEST_CASE("recent() clamps its limit to 1..10000", "[store][recent]") {
   TempDir dir;
   auto store = open_store(dir.file("events.db"));
-  REQUIRE(submit_and_wait(*store, make_events("n", 1005)).ok);
+  REQUIRE(submit_and_wait(*store, make_events("n", 10005)).ok);
   EventQuery zero;
   zero.limit = 0;
   CHECK(store->recent(zero).size() == 1);
   EventQuery huge;
-  huge.limit = 5000;
+  huge.limit = 50000;
   const auto records = store->recent(huge);
-  REQUIRE(records.size() == 1000);
-  CHECK(records.front().message_id == "n1004");
+  REQUIRE(records.size() == 10000);
+  CHECK(records.front().message_id == "n10004");
   CHECK(records.back().message_id == "n5");
+}
+
+TEST_CASE("recent() pages below a cursor without skipping or repeating while rows arrive",
+          "[store][recent]") {
+  TempDir dir;
+  auto store = open_store(dir.file("events.db"));
+  REQUIRE(submit_and_wait(*store, make_events("a", 25)).ok);
+  std::vector<std::string> seen;
+  EventQuery page;
+  page.limit = 10;
+  for (int round = 0; round < 10; ++round) {
+    const std::vector<EventRecord> records = store->recent(page);
+    for (const EventRecord& record : records) seen.push_back(record.message_id);
+    if (records.size() < page.limit) break;
+    page.before_id = records.back().id;
+    // Newer rows land above every cursor already handed out.
+    REQUIRE(submit_and_wait(*store, make_events("late" + std::to_string(round) + "-", 3)).ok);
+  }
+  REQUIRE(seen.size() == 25);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    CHECK(seen[i] == "a" + std::to_string(24 - i));
+  }
+}
+
+TEST_CASE("recent() applies filters together with the cursor", "[store][recent]") {
+  TempDir dir;
+  auto store = open_store(dir.file("events.db"));
+  REQUIRE(submit_and_wait(*store, {make_event("web", "1", "alice"), make_event("web", "2", "bob"),
+                                   make_event("web", "3", "alice"),
+                                   make_event("web", "4", "alice")})
+              .ok);
+  EventQuery alice;
+  alice.user_id = "alice";
+  const auto first = store->recent(alice);
+  REQUIRE(first.size() == 3);
+  alice.before_id = first[1].id;  // below "3"
+  const auto rest = store->recent(alice);
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].message_id == "1");
+}
+
+TEST_CASE("export_page() reads oldest first after a cursor within a receivedAt range",
+          "[store][export]") {
+  TempDir dir;
+  auto store = open_store(dir.file("events.db"));
+  std::vector<StoredEvent> rows;
+  for (int i = 0; i < 6; ++i) {
+    StoredEvent row = make_event("web", "e" + std::to_string(i));
+    row.received_at_ms = 1000 * (i + 1);  // 1000 .. 6000
+    rows.push_back(std::move(row));
+  }
+  REQUIRE(submit_and_wait(*store, rows).ok);
+  const auto ids = [&store](const ExportQuery& query) {
+    std::vector<std::string> out;
+    std::vector<EventRecord> records;
+    REQUIRE(store->export_page(query, &records));
+    for (const EventRecord& record : records) out.push_back(record.message_id);
+    return out;
+  };
+  using Ids = std::vector<std::string>;
+  ExportQuery all;
+  CHECK(ids(all) == Ids{"e0", "e1", "e2", "e3", "e4", "e5"});
+  ExportQuery range;
+  range.since_ms = 2000;  // inclusive
+  range.until_ms = 5000;  // exclusive
+  CHECK(ids(range) == Ids{"e1", "e2", "e3"});
+  ExportQuery first_two;
+  first_two.limit = 2;
+  std::vector<EventRecord> page;
+  REQUIRE(store->export_page(first_two, &page));
+  REQUIRE(page.size() == 2);
+  ExportQuery next = first_two;
+  next.after_id = page.back().id;
+  CHECK(ids(next) == Ids{"e2", "e3"});
+  store->close();
+  CHECK_FALSE(store->export_page(all, &page));
+  CHECK(page.empty());
 }
 
 TEST_CASE("close() commits everything already submitted before it returns", "[store][close]") {

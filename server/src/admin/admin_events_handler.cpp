@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/events_query.hpp"
+#include "admin/export_query.hpp"
+#include "admin/export_spool.hpp"
 #include "http/auth.hpp"
 #include "omni/timestamp.hpp"
 
@@ -17,18 +19,30 @@ AdminEventsHandler::AdminEventsHandler(std::string admin_token, EventStore& stor
                                        boost::asio::thread_pool& pool)
     : admin_token_(std::move(admin_token)), store_(store), pool_(pool) {}
 
-std::string events_response_body(const std::vector<EventRecord>& records) {
+namespace {
+
+json event_item(const EventRecord& record) {
+  json event = json::parse(record.body, nullptr, false);
+  if (event.is_discarded()) event = nullptr;  // a row not written by this collector
+  return {{"id", record.id},
+          {"source", record.source},
+          {"messageId", record.message_id},
+          {"receivedAt", format_iso8601(record.received_at_ms)},
+          {"event", std::move(event)}};
+}
+
+}  // namespace
+
+std::string event_item_json(const EventRecord& record) {
+  return event_item(record).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string events_response_body(const std::vector<EventRecord>& records,
+                                 std::int64_t next_cursor) {
   json events = json::array();
-  for (const auto& record : records) {
-    json event = json::parse(record.body, nullptr, false);
-    if (event.is_discarded()) event = nullptr;  // a row not written by this collector
-    events.push_back({{"id", record.id},
-                      {"source", record.source},
-                      {"messageId", record.message_id},
-                      {"receivedAt", format_iso8601(record.received_at_ms)},
-                      {"event", std::move(event)}});
-  }
+  for (const auto& record : records) events.push_back(event_item(record));
   json body = {{"events", std::move(events)}};
+  if (next_cursor != 0) body["next"] = format_cursor(next_cursor);
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -47,9 +61,49 @@ void AdminEventsHandler::handle(const http::Request& request, std::string_view q
   }
   boost::asio::post(pool_, [this, event_query, ctx = std::move(ctx), respond] {
     try {
-      const std::vector<EventRecord> records = store_.recent(event_query);
-      respond(http::json_response(http::beast_http::status::ok, events_response_body(records),
-                                  ctx));
+      // One row more than asked tells whether an older page exists.
+      EventQuery look_ahead = event_query;
+      look_ahead.limit = event_query.limit + 1;
+      std::vector<EventRecord> records = store_.recent(look_ahead);
+      std::int64_t next = 0;
+      if (records.size() > event_query.limit) {
+        records.resize(event_query.limit);
+        next = records.back().id;
+      }
+      respond(http::json_response(http::beast_http::status::ok,
+                                  events_response_body(records, next), ctx));
+    } catch (const std::exception&) {
+      respond(http::store_unavailable(ctx));
+    }
+  });
+}
+
+void AdminEventsHandler::handle_export(const http::Request& request, std::string_view query,
+                                       http::ReplyContext ctx, http::Respond respond) {
+  if (!http::bearer_token_matches(request[http::beast_http::field::authorization],
+                                  admin_token_)) {
+    respond(http::unauthorized(ctx));
+    return;
+  }
+  ExportQuery export_query;
+  std::string error;
+  if (!parse_export_query(query, &export_query, &error)) {
+    respond(http::invalid_request(ctx, error));
+    return;
+  }
+  boost::asio::post(pool_, [this, export_query, ctx = std::move(ctx), respond] {
+    try {
+      http::FileResponse response;
+      if (!spool_export(store_, export_query, &response.body())) {
+        respond(http::store_unavailable(ctx));
+        return;
+      }
+      response.result(http::beast_http::status::ok);
+      response.version(ctx.version);
+      http::apply_common_headers(response, ctx);
+      response.set(http::beast_http::field::content_type, "application/x-ndjson");
+      response.prepare_payload();
+      respond(std::move(response));
     } catch (const std::exception&) {
       respond(http::store_unavailable(ctx));
     }

@@ -1,10 +1,14 @@
-// GET /v1/admin/events: the newest stored events, for operators (Bearer adminToken).
+// The operator routes over stored events (Bearer adminToken):
+//  - GET /v1/admin/events: one page, newest first,
+//      {"events":[{"id","source","messageId","receivedAt","event":<stored JSON>}],"next":"<c>"}
+//    with "next" only when older events exist; ?after=<c> continues below that event.
+//  - GET /v1/admin/export: every matching event, oldest first, as NDJSON (one item per line).
 //
-// The store's read runs on a separate thread pool, never on an io thread; the answer is handed
-// back through Respond. The response is
-//   {"events":[{"id","source","messageId","receivedAt","event":<stored JSON>}]}, newest first.
+// Store reads run on a separate thread pool, never on an io thread; the answer is handed back
+// through Respond. Bad parameters are answered 400 before anything is read.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,6 +26,8 @@ class AdminEventsHandler {
 
   void handle(const http::Request& request, std::string_view query, http::ReplyContext ctx,
               http::Respond respond);
+  void handle_export(const http::Request& request, std::string_view query,
+                     http::ReplyContext ctx, http::Respond respond);
 
  private:
   const std::string admin_token_;
@@ -29,7 +35,11 @@ class AdminEventsHandler {
   boost::asio::thread_pool& pool_;
 };
 
-/// The response body for `records` (exposed for tests).
-std::string events_response_body(const std::vector<EventRecord>& records);
+/// The response body for `records`, with "next" when `next_cursor` is not 0 (exposed for tests).
+std::string events_response_body(const std::vector<EventRecord>& records,
+                                 std::int64_t next_cursor = 0);
+
+/// One event item as compact JSON, the same object in both routes (no trailing newline).
+std::string event_item_json(const EventRecord& record);
 
 }  // namespace omni::collector::admin

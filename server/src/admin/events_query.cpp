@@ -9,6 +9,18 @@
 
 namespace omni::collector::admin {
 
+std::string format_cursor(std::int64_t id) { return std::to_string(id); }
+
+bool parse_cursor(std::string_view text, std::int64_t* id) {
+  if (text.empty() || text.front() == '0') return false;  // one spelling per id
+  std::int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || value <= 0) return false;
+  *id = value;
+  return true;
+}
+
 bool parse_events_query(std::string_view query, EventQuery* out, std::string* error) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!http::parse_query(query, &params)) {
@@ -33,6 +45,11 @@ bool parse_events_query(std::string_view query, EventQuery* out, std::string* er
         return false;
       }
       out->limit = limit;
+    } else if (key == "after") {
+      if (!parse_cursor(value, &out->before_id)) {
+        *error = "`after` is not a cursor from a previous page's `next`";
+        return false;
+      }
     } else if (key == "userId") {
       out->user_id = std::move(value);
     } else if (key == "anonymousId") {
@@ -41,7 +58,7 @@ bool parse_events_query(std::string_view query, EventQuery* out, std::string* er
       out->event = std::move(value);
     } else {
       *error = "unknown parameter `" + key.substr(0, 40) +
-               "` (known: limit, userId, anonymousId, event)";
+               "` (known: limit, after, userId, anonymousId, event)";
       return false;
     }
   }

@@ -39,6 +39,10 @@ StringResponse Dispatcher::body_too_large(const Request& header) {
 }
 
 void Dispatcher::handle(Request&& request, Respond respond) {
+  handle(std::move(request), IpAddress(), std::move(respond));
+}
+
+void Dispatcher::handle(Request&& request, const IpAddress& peer, Respond respond) {
   std::string_view path;
   std::string_view query;
   split_target(request.target(), &path, &query);
@@ -74,7 +78,8 @@ void Dispatcher::handle(Request&& request, Respond respond) {
         }
         return;
       }
-      ingest_.handle(std::move(request), match.event_type, std::move(ctx), std::move(respond));
+      ingest_.handle(std::move(request), match.event_type, std::move(ctx), std::move(respond),
+                    peer);
       return;
     case Route::kHealthz:
       respond(health_.healthz(ctx));
@@ -84,6 +89,9 @@ void Dispatcher::handle(Request&& request, Respond respond) {
       return;
     case Route::kAdminEvents:
       admin_events_.handle(request, query, std::move(ctx), std::move(respond));
+      return;
+    case Route::kAdminExport:
+      admin_events_.handle_export(request, query, std::move(ctx), std::move(respond));
       return;
     case Route::kStatic:
       respond(static_files_->serve(request, path, ctx));

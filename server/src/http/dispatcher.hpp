@@ -24,7 +24,10 @@ class Dispatcher final : public RequestHandler {
              admin::AdminEventsHandler& admin_events, const admin::HealthHandler& health,
              const StaticFileHandler* static_files, std::size_t max_body_bytes);
 
+  /// A request with no known peer (tests that call the dispatcher directly): events get the
+  /// unspecified address 0.0.0.0 as their client IP.
   void handle(Request&& request, Respond respond) override;
+  void handle(Request&& request, const IpAddress& peer, Respond respond) override;
   StringResponse body_too_large(const Request& header) override;
 
  private:

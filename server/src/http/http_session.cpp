@@ -159,8 +159,14 @@ void HttpSession::handle_request() {
                 self->send(std::move(response), false);
               });
   };
+  beast::error_code ec;
+  const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  if (ec) {  // the client is already gone: nothing to answer
+    close_now();
+    return;
+  }
   try {
-    handler_.handle(std::move(request), std::move(respond));
+    handler_.handle(std::move(request), peer.address(), std::move(respond));
   } catch (const std::exception&) {
     // Only reached if a handler failed before answering (allocation failure and the like).
     ReplyContext ctx;

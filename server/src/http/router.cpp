@@ -54,6 +54,7 @@ RouteMatch match_route(verb method, std::string_view path, bool static_enabled) 
   if (path == "/healthz") return get_only(Route::kHealthz, method);
   if (path == "/readyz") return get_only(Route::kReadyz, method);
   if (path == "/v1/admin/events") return get_only(Route::kAdminEvents, method);
+  if (path == "/v1/admin/export") return get_only(Route::kAdminExport, method);
 
   RouteMatch m;
   if (!static_enabled) return m;  // kNotFound, whatever the method

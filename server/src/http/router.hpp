@@ -23,6 +23,7 @@ enum class Route : std::uint8_t {
   kHealthz,       // GET /healthz
   kReadyz,        // GET /readyz
   kAdminEvents,   // GET /v1/admin/events
+  kAdminExport,   // GET /v1/admin/export
   kStatic,        // GET/HEAD any other path, when static files are served
 };
 

@@ -84,6 +84,20 @@ void stamp_event_time(json& event, std::int64_t received_at_ms, const std::strin
       time.timestamp_ms == received_at_ms ? received_at : format_iso8601(time.timestamp_ms);
 }
 
+// Runs after validate_event, so `context` is an object, null or absent.
+void stamp_client_ip(json& event, std::string_view client_ip) {
+  auto context = event.find("context");
+  if (client_ip.empty()) {
+    if (context != event.end() && context->is_object()) context->erase("ip");
+    return;
+  }
+  if (context == event.end() || !context->is_object()) {
+    event["context"] = json::object();
+    context = event.find("context");
+  }
+  (*context)["ip"] = std::string(client_ip);
+}
+
 void reject(PreparedEvents* out, std::size_t index, const json& event, std::string code,
             std::string message) {
   Rejection r;
@@ -184,7 +198,7 @@ bool parse_ingest_body(std::string_view body, std::optional<EventType> single_ty
 
 PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single_type,
                               std::string_view source, std::int64_t received_at_ms,
-                              Random& random) {
+                              Random& random, std::string_view client_ip) {
   PreparedEvents out;
   out.rows.reserve(body.events.size());
   // One serializer and one buffer for the whole request: json::dump() would build a serializer
@@ -235,6 +249,7 @@ PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single
     }
     event["receivedAt"] = received_at;
     stamp_event_time(event, received_at_ms, received_at);
+    stamp_client_ip(event, client_ip);
     std::string* message_id = mutable_string_member(event, "messageId");
     if (message_id == nullptr) {  // validate_event promises a string; never trust it to abort
       reject(&out, i, event, "invalid_event", "`messageId` must be a string");

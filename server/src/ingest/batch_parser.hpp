@@ -75,10 +75,13 @@ struct PreparedEvents {
 ///  - keeps the device's "timestamp" verbatim as "originalTimestamp" and replaces "timestamp"
 ///    with the time corrected for device clock skew (event_time.hpp), also in the row's
 ///    `timestamp` column;
+///  - sets "context.ip" to `client_ip` (creating the context when absent), replacing any value
+///    the client sent: the collector decides the IP. An empty `client_ip` (no peer known)
+///    removes a sent one;
 ///  - serializes once and checks omni::check_event_size on the result.
 PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single_type,
                               std::string_view source, std::int64_t received_at_ms,
-                              Random& random);
+                              Random& random, std::string_view client_ip = {});
 
 /// True when `text` nests arrays/objects deeper than `max_depth` (strings are skipped).
 bool exceeds_json_depth(std::string_view text, std::size_t max_depth);

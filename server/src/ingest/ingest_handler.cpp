@@ -21,6 +21,17 @@ std::int64_t monotonic_us() {
   return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+/// Every value of header `name`, joined with ", " (a proxy may add its own line).
+std::string joined_header(const http::Request& request, std::string_view name) {
+  std::string out;
+  auto range = request.equal_range(boost::beast::string_view(name.data(), name.size()));
+  for (auto it = range.first; it != range.second; ++it) {
+    if (!out.empty()) out += ", ";
+    out.append(it->value().data(), it->value().size());
+  }
+  return out;
+}
+
 json rejections_to_json(const std::vector<Rejection>& rejected) {
   json out = json::array();
   for (const auto& r : rejected) {
@@ -36,11 +47,16 @@ json rejections_to_json(const std::vector<Rejection>& rejected) {
 }  // namespace
 
 IngestHandler::IngestHandler(SourceRegistry& sources, EventStore& store, Clock& clock,
-                             Random& random)
-    : sources_(sources), store_(store), clock_(clock), random_(random) {}
+                             Random& random, http::TrustedProxies trusted_proxies)
+    : sources_(sources),
+      store_(store),
+      clock_(clock),
+      random_(random),
+      trusted_proxies_(std::move(trusted_proxies)) {}
 
 void IngestHandler::handle(http::Request&& request, std::optional<EventType> single_type,
-                           http::ReplyContext ctx, http::Respond respond) {
+                           http::ReplyContext ctx, http::Respond respond,
+                           const http::IpAddress& peer) {
   const std::int64_t received_at_ms = clock_.now_ms();
 
   if (!accepts_content_type(request[field::content_type])) {
@@ -98,9 +114,15 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
     ctx.cors_origin = std::string(origin);
   }
 
+  // Never logged: a client IP is personal data.
+  const std::string client_ip = http::format_client_ip(
+      http::client_address(peer, joined_header(request, "Forwarded"),
+                           joined_header(request, "X-Forwarded-For"), trusted_proxies_),
+      source->ip_truncation);
+
   const std::size_t total = body.events.size();
-  PreparedEvents prepared =
-      prepare_events(std::move(body), single_type, source->name, received_at_ms, random_);
+  PreparedEvents prepared = prepare_events(std::move(body), single_type, source->name,
+                                           received_at_ms, random_, client_ip);
   if (!prepared.rejected.empty()) {
     respond(http::invalid_batch(ctx, rejections_to_json(prepared.rejected), total));
     return;

@@ -7,10 +7,13 @@
 // The answer 200 {"success":true,"accepted":N,"duplicates":M} is sent only from the store's
 // done(), after the commit; a failed commit answers 503 store_unavailable. Rate-limit tokens
 // are taken only by requests that would be stored, so a refused request costs the client none.
+// Every stored event gets context.ip, the client address decided from the connection's peer and,
+// behind trusted proxies only, the forwarding headers (client_ip.hpp); it is never logged.
 #pragma once
 
 #include <optional>
 
+#include "http/client_ip.hpp"
 #include "http/message.hpp"
 #include "http/responses.hpp"
 #include "ingest/source_registry.hpp"
@@ -25,18 +28,23 @@ class IngestHandler {
  public:
   /// `clock` stamps receivedAt; `random` makes messageIds for events without one. Both must be
   /// safe to call from several io threads at once (SystemClock and SystemRandom are).
-  IngestHandler(SourceRegistry& sources, EventStore& store, Clock& clock, Random& random);
+  /// `trusted_proxies`: the peers whose forwarding headers name the client (client_ip.hpp).
+  IngestHandler(SourceRegistry& sources, EventStore& store, Clock& clock, Random& random,
+                http::TrustedProxies trusted_proxies = {});
 
   /// `single_type`: the route's event type, nullopt for /v1/batch. `ctx` carries the CORS
-  /// headers allowed before the source is known (origin admitted by any source).
+  /// headers allowed before the source is known (origin admitted by any source). `peer`: the
+  /// connection's TCP peer, the start of the client IP stored as context.ip.
   void handle(http::Request&& request, std::optional<EventType> single_type,
-              http::ReplyContext ctx, http::Respond respond);
+              http::ReplyContext ctx, http::Respond respond,
+              const http::IpAddress& peer = http::IpAddress());
 
  private:
   SourceRegistry& sources_;
   EventStore& store_;
   Clock& clock_;
   Random& random_;
+  const http::TrustedProxies trusted_proxies_;
   ThrottledLog store_errors_{10000};
 };
 

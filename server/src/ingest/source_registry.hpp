@@ -21,12 +21,14 @@ struct Source {
       : name(config.name),
         write_key(config.write_key),
         origins(config.allowed_origins),
-        limiter(config.rate_limit.events_per_second, config.rate_limit.burst) {}
+        limiter(config.rate_limit.events_per_second, config.rate_limit.burst),
+        ip_truncation(config.ip_truncation) {}
 
   const std::string name;
   const std::string write_key;
   const http::OriginPolicy origins;
   http::RateLimiter limiter;
+  const http::IpTruncation ip_truncation;
 };
 
 class SourceRegistry {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,11 +38,22 @@ struct CommitOutcome {
   std::size_t duplicates = 0;
 };
 
+/// A newest-first page for recent().
 struct EventQuery {
   std::size_t limit = 50;
-  std::string user_id;       // filters; empty = any
+  std::int64_t before_id = 0;  // a cursor: only ids below it; 0 = from the newest
+  std::string user_id;         // filters; empty = any
   std::string anonymous_id;
   std::string event;
+};
+
+/// An oldest-first page for export_page(): ids above `after_id` whose receivedAt lies in
+/// [since_ms, until_ms).
+struct ExportQuery {
+  std::size_t limit = 1000;
+  std::int64_t after_id = 0;
+  std::int64_t since_ms = std::numeric_limits<std::int64_t>::min();
+  std::int64_t until_ms = std::numeric_limits<std::int64_t>::max();
 };
 
 /// A stored event as read back for operators.
@@ -68,6 +80,12 @@ class EventStore {
 
   /// Newest first. Thread-safe; uses its own read connection.
   virtual std::vector<EventRecord> recent(const EventQuery& query) = 0;
+
+  /// Oldest first (ascending id), one page into *out (replaced). Ids only grow, so paging with
+  /// after_id = the last id seen never skips or repeats a row, even while rows are being added.
+  /// False when the read fails (or after close()): an export must not end early unnoticed.
+  /// Thread-safe; uses the read connection.
+  virtual bool export_page(const ExportQuery& query, std::vector<EventRecord>* out) = 0;
 
   /// Commits everything already submitted, then stops the writer. Later submits fail.
   virtual void close() = 0;

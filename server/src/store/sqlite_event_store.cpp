@@ -27,7 +27,7 @@ using sqlite::Statement;
 
 namespace {
 
-constexpr std::size_t kMaxRecentLimit = 1000;
+constexpr std::size_t kMaxReadPage = 10000;
 constexpr auto kWritableWait = std::chrono::seconds(2);
 
 struct Submission {
@@ -44,6 +44,7 @@ struct SqliteEventStore::Impl {
   std::mutex read_mutex;
   Connection reader;  // declared before its statement: destroyed after it
   Statement recent_stmt;
+  Statement export_stmt;
 
   std::mutex queue_mutex;
   std::condition_variable wake;
@@ -80,10 +81,20 @@ bool SqliteEventStore::Impl::open_reader(std::string* error) {
   recent_stmt = prepare(reader.get(),
                         "SELECT id, source, message_id, received_at, body FROM events"
                         " WHERE (?1 = '' OR user_id = ?1) AND (?2 = '' OR anonymous_id = ?2)"
-                        " AND (?3 = '' OR event = ?3) ORDER BY id DESC LIMIT ?4",
+                        " AND (?3 = '' OR event = ?3) AND (?5 = 0 OR id < ?5)"
+                        " ORDER BY id DESC LIMIT ?4",
                         &reason);
   if (!recent_stmt) {
     *error = "cannot prepare the read query: " + reason;
+    return false;
+  }
+  export_stmt = prepare(reader.get(),
+                        "SELECT id, source, message_id, received_at, body FROM events"
+                        " WHERE id > ?1 AND received_at >= ?2 AND received_at < ?3"
+                        " ORDER BY id ASC LIMIT ?4",
+                        &reason);
+  if (!export_stmt) {
+    *error = "cannot prepare the export query: " + reason;
     return false;
   }
   return true;
@@ -233,19 +244,13 @@ bool SqliteEventStore::writable() {
   return result.wait_for(kWritableWait) == std::future_status::ready && result.get();
 }
 
-std::vector<EventRecord> SqliteEventStore::recent(const EventQuery& query) {
-  const std::size_t limit = std::clamp<std::size_t>(query.limit, 1, kMaxRecentLimit);
-  std::vector<EventRecord> records;
-  std::lock_guard<std::mutex> lock(impl_->read_mutex);
-  sqlite3_stmt* stmt = impl_->recent_stmt.get();
-  if (stmt == nullptr) return records;  // closed
-  if (bind_text(stmt, 1, query.user_id) != SQLITE_OK ||
-      bind_text(stmt, 2, query.anonymous_id) != SQLITE_OK ||
-      bind_text(stmt, 3, query.event) != SQLITE_OK ||
-      sqlite3_bind_int64(stmt, 4, static_cast<sqlite3_int64>(limit)) != SQLITE_OK) {
-    sqlite3_reset(stmt);
-    return records;
-  }
+namespace {
+
+// Steps a bound read statement to its end and resets it at once: a read transaction left open
+// would stop checkpoints from finishing. False (and *records empty) on error.
+bool read_records(sqlite3_stmt* stmt, std::size_t limit, std::vector<EventRecord>* out) {
+  std::vector<EventRecord>& records = *out;
+  records.clear();
   records.reserve(limit);
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -257,10 +262,46 @@ std::vector<EventRecord> SqliteEventStore::recent(const EventQuery& query) {
     record.body = column_string(stmt, 4);
     records.push_back(std::move(record));
   }
-  // Reset at once: a read transaction left open would stop checkpoints from finishing.
   sqlite3_reset(stmt);
-  if (rc != SQLITE_DONE) records.clear();
+  if (rc == SQLITE_DONE) return true;
+  records.clear();
+  return false;
+}
+
+}  // namespace
+
+std::vector<EventRecord> SqliteEventStore::recent(const EventQuery& query) {
+  const std::size_t limit = std::clamp<std::size_t>(query.limit, 1, kMaxReadPage);
+  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  sqlite3_stmt* stmt = impl_->recent_stmt.get();
+  if (stmt == nullptr) return {};  // closed
+  if (bind_text(stmt, 1, query.user_id) != SQLITE_OK ||
+      bind_text(stmt, 2, query.anonymous_id) != SQLITE_OK ||
+      bind_text(stmt, 3, query.event) != SQLITE_OK ||
+      sqlite3_bind_int64(stmt, 4, static_cast<sqlite3_int64>(limit)) != SQLITE_OK ||
+      sqlite3_bind_int64(stmt, 5, query.before_id) != SQLITE_OK) {
+    sqlite3_reset(stmt);
+    return {};
+  }
+  std::vector<EventRecord> records;
+  read_records(stmt, limit, &records);
   return records;
+}
+
+bool SqliteEventStore::export_page(const ExportQuery& query, std::vector<EventRecord>* out) {
+  const std::size_t limit = std::clamp<std::size_t>(query.limit, 1, kMaxReadPage);
+  out->clear();
+  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  sqlite3_stmt* stmt = impl_->export_stmt.get();
+  if (stmt == nullptr) return false;  // closed
+  if (sqlite3_bind_int64(stmt, 1, query.after_id) != SQLITE_OK ||
+      sqlite3_bind_int64(stmt, 2, query.since_ms) != SQLITE_OK ||
+      sqlite3_bind_int64(stmt, 3, query.until_ms) != SQLITE_OK ||
+      sqlite3_bind_int64(stmt, 4, static_cast<sqlite3_int64>(limit)) != SQLITE_OK) {
+    sqlite3_reset(stmt);
+    return false;
+  }
+  return read_records(stmt, limit, out);
 }
 
 void SqliteEventStore::close() {
@@ -282,6 +323,7 @@ void SqliteEventStore::close() {
   {
     std::lock_guard<std::mutex> lock(impl_->read_mutex);
     impl_->recent_stmt.reset();
+    impl_->export_stmt.reset();
     impl_->reader.reset();
   }
   impl_->writer.reset();

@@ -74,9 +74,13 @@ class SqliteEventStore final : public EventStore {
   /// Runs a tiny write through the writer (it shares the next group's transaction); false when
   /// it fails or takes longer than about 2 s, and after close().
   bool writable() override;
-  /// Newest first, filters on exact user_id / anonymous_id / event, limit clamped to 1..1000.
-  /// Filtered queries scan newest-first without an index (writes stay cheap). Empty on error.
+  /// Newest first, ids below before_id (when not 0), filters on exact user_id / anonymous_id /
+  /// event, limit clamped to 1..10000. Filtered queries scan newest-first without an index
+  /// (writes stay cheap). Empty on error.
   std::vector<EventRecord> recent(const EventQuery& query) override;
+  /// Oldest first from after_id, limit clamped to 1..10000. The receivedAt range is checked per
+  /// row on an id-ordered scan (there is no received_at index). False on error and after close().
+  bool export_page(const ExportQuery& query, std::vector<EventRecord>* out) override;
   /// Stops accepting, commits everything submitted, joins the writer, closes both connections.
   /// Idempotent.
   void close() override;
