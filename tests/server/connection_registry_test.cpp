@@ -14,7 +14,7 @@ namespace {
 
 class NullHandler final : public RequestHandler {
  public:
-  void handle(Request&&, Respond) override {}
+  void handle(Request&&, const IpAddress&, Respond) override {}
   StringResponse body_too_large(const Request&) override { return StringResponse{}; }
 };
 

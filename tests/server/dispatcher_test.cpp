@@ -55,7 +55,7 @@ struct Harness {
     auto promise = std::make_shared<std::promise<http::Response>>();
     auto future = promise->get_future();
     request.prepare_payload();
-    dispatcher.handle(std::move(request),
+    dispatcher.handle(std::move(request), http::IpAddress(),
                       [promise](http::Response r) { promise->set_value(std::move(r)); });
     REQUIRE(future.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
     return future.get();

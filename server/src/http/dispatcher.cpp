@@ -38,10 +38,6 @@ StringResponse Dispatcher::body_too_large(const Request& header) {
   return payload_too_large(ctx, max_body_bytes_);
 }
 
-void Dispatcher::handle(Request&& request, Respond respond) {
-  handle(std::move(request), IpAddress(), std::move(respond));
-}
-
 void Dispatcher::handle(Request&& request, const IpAddress& peer, Respond respond) {
   std::string_view path;
   std::string_view query;

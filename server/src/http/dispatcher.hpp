@@ -26,7 +26,6 @@ class Dispatcher final : public RequestHandler {
 
   /// A request with no known peer (tests that call the dispatcher directly): events get the
   /// unspecified address 0.0.0.0 as their client IP.
-  void handle(Request&& request, Respond respond) override;
   void handle(Request&& request, const IpAddress& peer, Respond respond) override;
   StringResponse body_too_large(const Request& header) override;
 
