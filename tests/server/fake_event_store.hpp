@@ -53,13 +53,7 @@ class FakeEventStore final : public EventStore {
       if (!query.user_id.empty() && row.user_id != query.user_id) continue;
       if (!query.anonymous_id.empty() && row.anonymous_id != query.anonymous_id) continue;
       if (!query.event.empty() && row.event != query.event) continue;
-      EventRecord record;
-      record.id = static_cast<std::int64_t>(i);
-      record.source = row.source;
-      record.message_id = row.message_id;
-      record.received_at_ms = row.received_at_ms;
-      record.body = row.body;
-      out.push_back(std::move(record));
+      out.push_back(record_of(i, row));
     }
     return out;
   }
@@ -74,18 +68,23 @@ class FakeEventStore final : public EventStore {
       const StoredEvent& row = stored_[i - 1];
       if (static_cast<std::int64_t>(i) <= query.after_id) continue;
       if (row.received_at_ms < query.since_ms || row.received_at_ms >= query.until_ms) continue;
-      EventRecord record;
-      record.id = static_cast<std::int64_t>(i);
-      record.source = row.source;
-      record.message_id = row.message_id;
-      record.received_at_ms = row.received_at_ms;
-      record.body = row.body;
-      out.push_back(std::move(record));
+      out.push_back(record_of(i, row));
     }
     return true;
   }
 
   void close() override {}
+
+  /// The stored row at 1-based position `id`, as the store reads it back.
+  static EventRecord record_of(std::size_t id, const StoredEvent& row) {
+    EventRecord record;
+    record.id = static_cast<std::int64_t>(id);
+    record.source = row.source;
+    record.message_id = row.message_id;
+    record.received_at_ms = row.received_at_ms;
+    record.body = row.body;
+    return record;
+  }
 
   std::vector<StoredEvent> stored() {
     std::lock_guard<std::mutex> lock(mutex_);
