@@ -1,0 +1,36 @@
+// The inline snippet a page pastes in its <head> (built to dist/snippet.min.js, under 1.5 KB).
+// It defines window.omni at once: every method records the call with its time and returns a
+// promise the SDK settles when it replays the call; omni.init() also loads the SDK
+// asynchronously (from options.sdkUrl, or <collector>/omni.js). The page then calls, e.g.:
+//   omni.init({ writeKey: 'wk_...', collector: 'https://collect.shop.example' });
+//   omni.track('Newsletter Shown');
+(function (w, d) {
+  var omni = (w.omni = w.omni || []);
+  if (!Array.isArray(omni) || omni.snippet) return;
+  omni.snippet = 1;
+  var stub = function (method) {
+    return function () {
+      var call = [method, [].slice.call(arguments), Date.now()];
+      omni.push(call);
+      return new Promise(function (resolve, reject) {
+        call.push(resolve, reject);
+      });
+    };
+  };
+  'track page identify alias group reset flush ready on'.split(' ').forEach(function (method) {
+    omni[method] = stub(method);
+  });
+  omni.consent = { set: stub('consent.set') };
+  var record = stub('init');
+  omni.init = function (options) {
+    var script = d.createElement('script');
+    script.async = true;
+    script.src = (options && options.sdkUrl) || String(options && options.collector).replace(/\/+$/, '') + '/omni.js';
+    if (options && options.sdkIntegrity) {
+      script.integrity = options.sdkIntegrity;
+      script.crossOrigin = 'anonymous';
+    }
+    d.head.appendChild(script);
+    return record.apply(null, arguments);
+  };
+})(window, document);

@@ -1,0 +1,151 @@
+// One queue's delivery: persists what the engine wrote, asks it what to send, sends batches to
+// the collector and reports the outcome back. The engine decides batching and retries (the
+// core's policy); this module only does the I/O.
+//
+// Persistence: calls enqueue synchronously, then one microtask takes every write made so far and
+// commits it in one storage transaction; each call's promise resolves when the transaction
+// holding its event commits. Durability costs O(1) per event, never a rewrite of the queue.
+const UNLOAD_BUDGET = 60 * 1024;  // under the browser's 64 KB keepalive budget, headers included
+
+export class Delivery {
+  constructor({ engine, store, ns, collector, fetch: fetchImpl, onIdentityWrites, emit, log }) {
+    Object.assign(this, { engine, store, ns, collector, fetchImpl, onIdentityWrites, emit, log });
+    this.waiters = [];      // [resolve, reject] of calls whose writes are not committed yet
+    this.scheduled = false;
+    this.sending = false;
+    this.timer = 0;
+    this.flushRequested = false;
+    this.beaconed = [];     // batch ids sent by sendBeacon on hide: their outcome is unknown
+    this.paused = false;
+    this.committed = Promise.resolve();
+  }
+
+  // Called after every successful enqueue: resolves once the event is committed to storage.
+  persisted() {
+    return new Promise((resolve, reject) => {
+      this.waiters.push([resolve, reject]);
+      this.#schedule();
+    });
+  }
+
+  #schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.commit();
+      this.pump();
+    });
+  }
+
+  // Takes the engine's writes and commits them; identity keys ("id/...") are shared by every tab
+  // of the site and go to their own namespace.
+  commit() {
+    const waiters = this.waiters;
+    this.waiters = [];
+    let writes;
+    try {
+      writes = this.engine.takeWrites();
+    } catch (error) {
+      waiters.forEach(([, reject]) => reject(error));
+      return this.committed;
+    }
+    const own = [];
+    const identity = [];
+    for (const write of writes) ((write.put || write.erase).startsWith('id/') ? identity : own).push(write);
+    const applied = Promise.all([
+      own.length ? this.store.apply(this.ns, own) : null,
+      identity.length && this.onIdentityWrites ? this.onIdentityWrites(identity) : null,
+    ]);
+    this.committed = applied.then(
+      () => waiters.forEach(([resolve]) => resolve()),
+      (error) => {
+        waiters.forEach(([, reject]) => reject(error));
+        this.emit('error', { code: 'storage_failed', message: String(error && error.message || error) });
+      });
+    return this.committed;
+  }
+
+  flush() {
+    this.flushRequested = true;
+    return this.pump();
+  }
+
+  // Sends while the engine has batches ready, one in flight at a time (the core keeps order).
+  async pump() {
+    if (this.sending || this.paused) return;
+    clearTimeout(this.timer);
+    this.sending = true;
+    try {
+      for (;;) {
+        const action = this.engine.next(Date.now(), this.flushRequested);
+        if (action.action === 'wait') {
+          this.timer = setTimeout(() => this.pump(), action.ms);
+          return;
+        }
+        if (action.action !== 'send') {
+          this.flushRequested = false;
+          return;
+        }
+        const outcome = await this.#post(action.body);
+        this.log('batch', action.messageIds.length, 'events ->', outcome.status);
+        this.#report({ batchId: action.batchId, ...outcome });
+        this.commit();
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  #report(outcome) {
+    const { dropped } = this.engine.report(Date.now(), outcome);
+    for (const drop of dropped || []) this.emit('error', { code: 'event_dropped', ...drop });
+  }
+
+  // text/plain keeps the request "simple" (no CORS preflight); the write key is in the body.
+  async #post(body, keepalive = false) {
+    try {
+      const response = await this.fetchImpl(this.collector + '/v1/batch', {
+        method: 'POST', body, keepalive, credentials: 'omit', headers: { 'Content-Type': 'text/plain' },
+      });
+      const retryAfter = Number(response.headers.get('Retry-After'));
+      const outcome = { status: response.status };
+      if (retryAfter > 0) outcome.retryAfterMs = retryAfter * 1000;
+      if (response.status === 400) outcome.body = await response.text();
+      return outcome;
+    } catch {
+      return { status: 0 };
+    }
+  }
+
+  // Page hidden or leaving: commit what is pending and send everything within the keepalive
+  // budget. sendBeacon answers at once whether the browser took the batch, but never says how the
+  // collector answered: such batches are reported lost when the page is shown again, so they are
+  // resent (the collector deduplicates them). Where sendBeacon refuses, keepalive fetch is tried,
+  // whose outcome is reported if the page lives on.
+  sendOnHide() {
+    this.commit();
+    let batches;
+    try {
+      batches = this.engine.drainForUnload(Date.now(), UNLOAD_BUDGET).batches;
+    } catch {
+      return;
+    }
+    const url = this.collector + '/v1/batch';
+    for (const batch of batches) {
+      if (navigator.sendBeacon && navigator.sendBeacon(url, new Blob([batch.body], { type: 'text/plain' }))) {
+        this.beaconed.push(batch.batchId);
+        continue;
+      }
+      this.#post(batch.body, true).then((outcome) => {
+        this.#report({ batchId: batch.batchId, ...outcome });
+        this.commit();
+      });
+    }
+  }
+
+  onShown() {
+    for (const batchId of this.beaconed.splice(0)) this.#report({ batchId, status: 0 });
+    this.pump();
+  }
+}

@@ -1,0 +1,421 @@
+// The public facade: Segment-style calls over the core, and everything that touches the page
+// (storage, network, cookies, navigation, the webview bridge). The core, in wasm or its pure-JS
+// stand-in, validates and builds events and decides what to send; this module does the I/O.
+//
+// Every call returns a promise: it resolves with {queued: true, messageId} once the event is
+// committed to storage (or {queued: false, reason: 'consent'} when consent dropped it) and
+// rejects with an OmniError on invalid input. Calls made before init() finished wait, in
+// order, with the time they were made.
+import { loadCore } from './binding.js';
+import { ConsentGate } from './consent.js';
+import { readAnonymousIdCookie, writeAnonymousIdCookie } from './cookie.js';
+import { Delivery } from './delivery.js';
+import { OmniError, toOmniError } from './errors.js';
+import { announceAnonymousId, readHandover } from './handover.js';
+import { LiteEngine } from './lite-engine.js';
+import { describePage, watchNavigation } from './page-tracking.js';
+import { openStore } from './storage/index.js';
+import { adoptIfOrphaned, claimOwnNamespace } from './tabs.js';
+import { WasmEngine } from './wasm-engine.js';
+
+export const VERSION = '0.1.0';
+const SHARED_NS = 'shared';
+
+const randomSeed = () => Array.from(crypto.getRandomValues(new Uint8Array(32)),
+  (b) => b.toString(16).padStart(2, '0')).join('');
+
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const staticContext = () => {
+  const context = { library: { name: 'omni-web', version: VERSION } };
+  if (typeof navigator !== 'undefined') {
+    context.userAgent = navigator.userAgent;
+    context.locale = navigator.language;
+  }
+  try {
+    context.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    // No Intl time zone data: leave it out.
+  }
+  if (typeof screen !== 'undefined') {
+    context.screen = { width: screen.width, height: screen.height, density: globalThis.devicePixelRatio };
+  }
+  return context;
+};
+
+export class Omni {
+  #createModule;
+  #options = null;
+  #ready = null;
+  #readyCallbacks = [];
+  #started = false;
+  #waiting = [];          // calls made before start-up finished: [run, timestamp]
+  #held = [];             // calls waiting for consent: [category, request, resolve]
+  #listeners = {};
+  #status = { core: 'loading', storage: 'none', degraded: [] };
+  #context = null;
+  #traits = {};
+  #store = null;
+  #ns = null;
+  #engine = null;
+  #delivery = null;
+  #core = null;
+  #recovering = null;
+
+  constructor(createModule) {
+    this.#createModule = createModule;
+    this.consent = {
+      set: (categories) => this.#setConsent(categories),
+      get: () => (this.#consent ? this.#consent.get() : {}),
+    };
+  }
+
+  #consent = null;
+  #replayedAt = 0;        // while replaying the snippet's queue: when the call was really made
+
+  // Takes over the snippet's stub (window.omni before the SDK loaded): replays its calls in
+  // order with the time each was made, and settles the promises the stub returned.
+  replaySnippetQueue(stub) {
+    for (const [method, args, time, resolve, reject] of Array.from(stub || [])) {
+      let result;
+      this.#replayedAt = time;
+      try {
+        const [owner, name] = method === 'consent.set' ? [this.consent, 'set'] : [this, method];
+        result = typeof owner[name] === 'function' ? owner[name](...args)
+          : Promise.reject(new OmniError('invalid_argument', 'omni.' + method + ' is not a function'));
+      } finally {
+        this.#replayedAt = 0;
+      }
+      Promise.resolve(result).then(resolve, reject);
+    }
+  }
+
+  // options: writeKey (required), collector (URL of the collector, required), wasmUrl, page
+  // (false: no automatic page views), hashRoutes, storage ('auto' | 'indexeddb' |
+  // 'localstorage' | 'memory'), cookieDomain, consent ({required, categories}), queue (the
+  // core's queue settings), debug.
+  init(options) {
+    if (this.#ready) return this.#ready;
+    if (!isObject(options) || typeof options.writeKey !== 'string' || !options.writeKey) {
+      return Promise.reject(new OmniError('invalid_argument', 'init needs { writeKey: "<your source write key>" }'));
+    }
+    let collector;
+    try {
+      collector = new URL(options.collector, globalThis.location && location.href).href.replace(/\/+$/, '');
+    } catch {
+      return Promise.reject(new OmniError('invalid_argument', 'init needs { collector: "<the collector URL>" }'));
+    }
+    const debug = options.debug || /[?&]omni_debug=1/.test(globalThis.location ? location.search : '');
+    this.#options = { ...options, collector, debug };
+    this.#ready = this.#start().then(() => {
+      this.#readyCallbacks.splice(0).forEach((callback) => this.#safely(callback));
+    });
+    return this.#ready;
+  }
+
+  track(event, properties, options) {
+    return this.#call({ type: 'track', event, properties }, options);
+  }
+
+  // page(), page(name), page(category, name), page(category, name, properties, options);
+  // page(name, properties) is accepted too, as in Segment.
+  page(category, name, properties, options) {
+    if (isObject(name)) [category, name, properties, options] = [undefined, category, name, properties];
+    else if (name === undefined && category !== undefined) [category, name] = [undefined, category];
+    return this.#call({ type: 'page', category, name, properties }, options, true);
+  }
+
+  // identify(userId, traits?, options?) or identify(traits, options?) for an anonymous visitor.
+  identify(userId, traits, options) {
+    if (isObject(userId)) [userId, traits, options] = [undefined, userId, traits];
+    return this.#call({ type: 'identify', userId, traits }, options);
+  }
+
+  alias(userId, previousId, options) {
+    return this.#call({ type: 'alias', userId, previousId }, options);
+  }
+
+  group(groupId, traits, options) {
+    return this.#call({ type: 'group', groupId, traits }, options);
+  }
+
+  reset() {
+    return this.#whenStarted(() => {
+      this.#engine.reset(Date.now());
+      this.#traits = {};
+      this.#rememberAnonymousId();
+      return this.#delivery.persisted();
+    });
+  }
+
+  flush() {
+    return this.#whenStarted(() => this.#delivery.commit().then(() => this.#delivery.flush()));
+  }
+
+  ready(callback) {
+    if (typeof callback === 'function') {
+      if (this.#started) this.#safely(callback);
+      else this.#readyCallbacks.push(callback);
+    }
+    return this.#ready || new Promise((resolve) => this.#readyCallbacks.push(resolve));
+  }
+
+  user() {
+    return {
+      anonymousId: this.#engine ? this.#engine.anonymousId : null,
+      userId: this.#engine ? this.#engine.userId : null,
+      traits: { ...this.#traits },
+    };
+  }
+
+  anonymousId() { return this.user().anonymousId; }
+
+  // 'error': {code, message, ...}; 'degraded': {reason}.
+  on(name, callback) {
+    (this.#listeners[name] ||= []).push(callback);
+    return () => { this.#listeners[name] = this.#listeners[name].filter((c) => c !== callback); };
+  }
+
+  status() { return { ...this.#status, degraded: [...this.#status.degraded] }; }
+
+  // ----- start-up -----
+
+  async #start() {
+    const options = this.#options;
+    this.#log('init', { collector: options.collector });
+    this.#consent = new ConsentGate(options.consent);
+    this.#context = staticContext();
+    this.#store = await openStore({
+      storage: options.storage,
+      onDegraded: (reason) => this.#degrade(reason),
+    });
+    this.#status.storage = this.#store.kind;
+    this.#ns = await claimOwnNamespace();
+    const all = await this.#store.loadAll();
+    const shared = Object.fromEntries(all.get(SHARED_NS) || []);
+    const handover = readHandover(window);
+    const config = {
+      seed: randomSeed(), now: Date.now(), writeKey: options.writeKey, stored: shared,
+      anonymousId: (handover && handover.anonymousId) || readAnonymousIdCookie() || undefined,
+    };
+    if (options.queue) config.queue = options.queue;
+    this.#engine = await this.#newEngine(config);
+    this.#loadTraits(shared['id/traits']);
+    this.#delivery = this.#newDelivery(this.#engine, this.#ns, true);
+    if (this.#consent.decide('analytics') !== undefined) this.#rememberAnonymousId();
+    this.#listen();
+    this.#started = true;
+    if (handover && handover.userId && handover.userId !== this.#engine.userId) {
+      this.identify(handover.userId);
+    }
+    for (const [run, timestamp] of this.#waiting.splice(0)) run(timestamp);
+    if (options.page !== false) this.page();
+    if (options.page !== false) {
+      watchNavigation(window, { hashRoutes: !!options.hashRoutes },
+        (referrer) => this.#call({ type: 'page' }, undefined, true, referrer));
+    }
+    this.#delivery.pump();
+    for (const [ns, entries] of all) {
+      if (ns !== SHARED_NS && ns !== this.#ns) this.#adopt(ns, { ...shared, ...Object.fromEntries(entries) });
+    }
+  }
+
+  async #newEngine(config) {
+    try {
+      this.#core ||= await loadCore(this.#createModule, { wasmUrl: this.#options.wasmUrl });
+      const engine = new WasmEngine(this.#core, config);
+      this.#status.core = 'wasm';
+      return engine;
+    } catch (error) {
+      this.#log('core unavailable, running the pure-JS path', error);
+      this.#status.core = 'lite';
+      this.#degrade('core:lite', error);
+      return new LiteEngine({ writeKey: config.writeKey, anonymousId: config.anonymousId });
+    }
+  }
+
+  #newDelivery(engine, ns, main) {
+    return new Delivery({
+      engine, store: this.#store, ns, collector: this.#options.collector,
+      fetch: (...args) => fetch(...args),
+      onIdentityWrites: main ? (writes) => this.#saveIdentity(writes) : null,
+      emit: (name, detail) => this.#emit(name, detail),
+      log: (...args) => this.#log(...args),
+    });
+  }
+
+  // A queue left by a closed page: deliver it with an engine of its own, then forget it.
+  #adopt(ns, stored) {
+    if (!this.#core) return;
+    adoptIfOrphaned(ns, async () => {
+      const engine = new WasmEngine(this.#core, { seed: randomSeed(), now: Date.now(),
+        writeKey: this.#options.writeKey, stored });
+      const delivery = this.#newDelivery(engine, ns, false);
+      this.#log('delivering a queue left by a closed page', ns);
+      for (;;) {
+        await delivery.flush();
+        await delivery.commit();
+        if (engine.next(Date.now(), true).action === 'idle') break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      engine.destroy();
+      await this.#store.drop(ns);
+    }).catch((error) => this.#emit('error', { code: 'delivery_failed', message: String(error) }));
+  }
+
+  #listen() {
+    const hide = () => this.#delivery.sendOnHide();
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') hide();
+      else this.#delivery.onShown();
+    });
+    window.addEventListener('pagehide', hide);
+    window.addEventListener('online', () => this.#delivery.pump());
+  }
+
+  // ----- calls -----
+
+  #whenStarted(run) {
+    if (this.#started) return this.#guard(run);
+    if (!this.#ready) return Promise.reject(new OmniError('not_initialized', 'call omni.init({ writeKey, collector }) first'));
+    return new Promise((resolve, reject) => {
+      this.#waiting.push([() => this.#guard(run).then(resolve, reject), Date.now()]);
+    });
+  }
+
+  #guard(run) {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(toOmniError(error));
+    }
+  }
+
+  #call(fields, options = {}, isPage = false, referrer = undefined) {
+    const made = this.#replayedAt || Date.now();
+    const run = (timestamp) => {
+      const request = { ...fields, now: Date.now(), timestamp };
+      if (isPage) {
+        const described = describePage(window, referrer === undefined ? document.referrer : referrer);
+        request.page = described.page;
+        request.properties = { ...described.properties, ...request.properties };
+      }
+      const context = isObject(options && options.context) ? options.context : {};
+      request.context = { ...this.#context, ...context };
+      return this.#submit((options && options.consent) || 'analytics', request);
+    };
+    if (this.#started) return this.#guard(() => run(made));
+    if (!this.#ready) return Promise.reject(new OmniError('not_initialized', 'call omni.init({ writeKey, collector }) first'));
+    return new Promise((resolve, reject) => {
+      this.#waiting.push([(timestamp) => this.#guard(() => run(timestamp)).then(resolve, reject), made]);
+    });
+  }
+
+  #submit(category, request) {
+    const decision = this.#consent.decide(category);
+    if (decision === false) {
+      this.#log('dropped (no consent for ' + category + ')', request.type, request.event || '');
+      return { queued: false, reason: 'consent' };
+    }
+    if (decision === undefined) {
+      return new Promise((resolve) => this.#held.push([category, request, resolve]));
+    }
+    let queued;
+    try {
+      queued = this.#engine.enqueue(request);
+    } catch (error) {
+      if (error.code !== 'core_trapped') throw error;
+      return this.#recover().then(() => this.#submit(category, request));
+    }
+    this.#log('queued', queued.event);
+    return this.#delivery.persisted().then(() => ({ queued: true, messageId: queued.messageId }));
+  }
+
+  // The wasm trapped: its memory can no longer be trusted. Build a new instance from what is
+  // committed to storage and carry on; calls whose writes were not committed yet reject (their
+  // events were never acknowledged), every committed event is still queued.
+  #recover() {
+    this.#recovering ||= (async () => {
+      this.#degrade('core:restarted');
+      this.#core = null;
+      await this.#delivery.commit();
+      const all = await this.#store.loadAll();
+      const stored = { ...Object.fromEntries(all.get(SHARED_NS) || []), ...Object.fromEntries(all.get(this.#ns) || []) };
+      this.#engine = await this.#newEngine({ seed: randomSeed(), now: Date.now(),
+        writeKey: this.#options.writeKey, stored, queue: this.#options.queue });
+      this.#delivery.engine = this.#engine;
+      this.#delivery.pump();
+    })().finally(() => { this.#recovering = null; });
+    return this.#recovering;
+  }
+
+  #setConsent(categories) {
+    if (!isObject(categories)) {
+      return Promise.reject(new OmniError('invalid_argument', 'consent.set needs { category: true|false }'));
+    }
+    return this.#whenStarted(() => {
+      this.#consent.set(categories);
+      if (this.#consent.decide('analytics')) this.#rememberAnonymousId();
+      const held = this.#held.splice(0);
+      return Promise.all(held.map(([category, request, resolve]) => {
+        const result = this.#consent.decide(category) === undefined
+          ? new Promise((again) => this.#held.push([category, request, again]))
+          : this.#guard(() => this.#submit(category, request));
+        return result.then(resolve, (error) => {
+          this.#emit('error', { code: error.code, message: error.message });
+          resolve({ queued: false, reason: error.code });
+        });
+      })).then(() => undefined);
+    });
+  }
+
+  // ----- identity -----
+
+  #rememberAnonymousId() {
+    const id = this.#engine.anonymousId;
+    try {
+      writeAnonymousIdCookie(id, { domain: this.#options.cookieDomain });
+    } catch {
+      // Cookies disabled: local storage alone keeps the id.
+    }
+    announceAnonymousId(id);
+  }
+
+  #saveIdentity(writes) {
+    for (const write of writes) if (write.put === 'id/traits') this.#loadTraits(write.value);
+    return this.#store.apply(SHARED_NS, writes);
+  }
+
+  #loadTraits(text) {
+    try {
+      const traits = text ? JSON.parse(text) : {};
+      this.#traits = isObject(traits) ? traits : {};
+    } catch {
+      this.#traits = {};
+    }
+  }
+
+  // ----- reporting -----
+
+  #degrade(reason, error) {
+    if (!this.#status.degraded.includes(reason)) this.#status.degraded.push(reason);
+    this.#emit('degraded', { reason, message: error ? String(error.message || error) : reason });
+  }
+
+  #emit(name, detail) {
+    if (name === 'error') this.#log('error', detail);
+    for (const callback of this.#listeners[name] || []) this.#safely(() => callback(detail));
+  }
+
+  #safely(callback) {
+    try {
+      callback(this);
+    } catch (error) {
+      setTimeout(() => { throw error; });
+    }
+  }
+
+  #log(...args) {
+    if (this.#options && this.#options.debug) console.log('[omni]', ...args);
+  }
+}

@@ -1,0 +1,78 @@
+// The facade's persistent store: IndexedDB, else localStorage, else memory (private modes,
+// webviews with storage disabled). When the active backend fails a write (quota, eviction), the
+// same writes go to the next one and the store stays there: what was committed before stays
+// where it is, and start-up reads every backend that opens, later ones winning.
+import { openIndexedDb } from './indexeddb.js';
+import { openLocalStorage } from './local-storage.js';
+import { openMemory } from './memory.js';
+
+const attempt = async (open) => {
+  try {
+    return await open();
+  } catch {
+    return null;
+  }
+};
+
+export async function openStore({ storage = 'auto', onDegraded = () => {} } = {}) {
+  const backends = [];
+  if (storage === 'auto' || storage === 'indexeddb') backends.push(await attempt(openIndexedDb));
+  if (storage === 'auto' || storage === 'localstorage') backends.push(await attempt(openLocalStorage));
+  const durable = backends.filter(Boolean);
+  if (!durable.length || durable[0].kind !== 'indexeddb' && storage === 'auto') {
+    onDegraded(durable.length ? 'storage:' + durable[0].kind : 'storage:memory');
+  }
+  return new Store([...durable, openMemory()], onDegraded);
+}
+
+class Store {
+  constructor(backends, onDegraded) {
+    this.backends = backends;
+    this.onDegraded = onDegraded;
+    this.stale = [];  // backends holding data that is no longer written: they still get erases
+  }
+
+  get kind() { return this.backends[0].kind; }
+  get durable() { return this.kind !== 'memory'; }
+
+  async loadAll() {
+    const merged = new Map();
+    for (const backend of this.backends) {
+      const all = await attempt(() => backend.loadAll());
+      if (!all || !all.size) continue;
+      if (backend !== this.backends[0]) this.stale.push(backend);
+      for (const [ns, entries] of all) {
+        if (!merged.has(ns)) merged.set(ns, new Map());
+        for (const [key, value] of entries) merged.get(ns).set(key, value);
+      }
+    }
+    return merged;
+  }
+
+  // Resolves once the writes are committed by some backend; moves down the list on failure.
+  async apply(ns, writes) {
+    if (this.stale.length) this.#erase(this.stale, ns, writes);
+    for (;;) {
+      try {
+        return await this.backends[0].apply(ns, writes);
+      } catch (error) {
+        if (this.backends.length === 1) throw error;
+        const failed = this.backends.shift();
+        this.onDegraded('storage:' + this.kind, error);
+        // Erases must reach the failed backend too, or the events come back on the next visit
+        // (the collector would deduplicate them, but they would be sent again).
+        this.stale.push(failed);
+        this.#erase([failed], ns, writes);
+      }
+    }
+  }
+
+  #erase(backends, ns, writes) {
+    const erases = writes.filter((write) => write.erase !== undefined);
+    if (erases.length) backends.forEach((backend) => backend.apply(ns, erases).catch(() => {}));
+  }
+
+  drop(ns) {
+    return Promise.all([...this.backends, ...this.stale].map((backend) => attempt(() => backend.drop(ns))));
+  }
+}

@@ -1,0 +1,56 @@
+// Which tab delivers which queue. Every page owns the queue in its own storage namespace and holds
+// a Web Lock named after it for as long as it lives; a queue whose lock nobody holds was left by
+// a closed page, and exactly one page (the one whose ifAvailable request wins) adopts it and
+// delivers it. Without Web Locks (older browsers), a page renews a lease in localStorage instead,
+// and a queue whose lease ran out is adopted.
+const LEASE_MS = 15000;
+const locks = () => (typeof navigator !== 'undefined' && navigator.locks) || null;
+const leaseKey = (ns) => 'omni-lease|' + ns;
+
+const newNamespace = () => 'q' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+
+// Resolves with this page's namespace once it is held.
+export function claimOwnNamespace() {
+  const ns = newNamespace();
+  if (locks()) {
+    return new Promise((resolve) => {
+      locks().request('omni:' + ns, () => {
+        resolve(ns);
+        return new Promise(() => {});  // held until the page goes away
+      });
+    });
+  }
+  const renew = () => {
+    try {
+      localStorage.setItem(leaseKey(ns), String(Date.now() + LEASE_MS));
+    } catch {
+      // No localStorage: no other page can adopt this queue while it lives either.
+    }
+  };
+  renew();
+  setInterval(renew, LEASE_MS / 3);
+  return Promise.resolve(ns);
+}
+
+// Runs `deliver(ns)` for an orphaned namespace if this page wins it; resolves when done (or at
+// once when another page owns it).
+export function adoptIfOrphaned(ns, deliver) {
+  if (locks()) {
+    return locks().request('omni:' + ns, { ifAvailable: true }, (lock) => (lock ? deliver(ns) : null));
+  }
+  let expires = 0;
+  try {
+    expires = Number(localStorage.getItem(leaseKey(ns))) || 0;
+    if (expires > Date.now()) return Promise.resolve();
+    localStorage.setItem(leaseKey(ns), String(Date.now() + 10 * LEASE_MS));
+  } catch {
+    return Promise.resolve();
+  }
+  return Promise.resolve(deliver(ns)).finally(() => {
+    try {
+      localStorage.removeItem(leaseKey(ns));
+    } catch {
+      // Nothing to release.
+    }
+  });
+}
