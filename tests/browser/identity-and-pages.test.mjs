@@ -1,0 +1,84 @@
+// Page views (first load and single-page-app navigation, campaign capture) and the anonymous
+// id's persistence (IndexedDB and the first-party cookie, the cookie winning).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sdkReady, setUp } from './support/setup.mjs';
+
+let env;
+before(async () => { env = await setUp(); });
+after(() => env.tearDown());
+
+test('page views are taken on load and on every SPA navigation, with campaign and channel', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(env.url('/test/blank.html?utm_source=newsletter&utm_medium=email&utm_campaign=autumn'));
+  await sdkReady(page);
+  const anonymousId = await page.evaluate(() => window.omni.anonymousId());
+  await page.evaluate(() => {
+    history.pushState({}, '', '/test/blank.html/product/42');
+    document.title = 'Product 42';
+  });
+  await page.waitForTimeout(50);
+  await page.evaluate(() => history.back());
+  await page.waitForTimeout(50);
+  await page.evaluate(() => history.replaceState({}, '', location.pathname + location.search));  // same URL: no view
+  await page.evaluate(() => window.omni.flush());
+  const views = await env.collector.waitForEvents(3, { filter: (e) => e.type === 'page' && e.anonymousId === anonymousId });
+  assert.equal(views.length, 3, JSON.stringify(views.map((v) => v.properties.path)));
+  const [first, product, back] = views;
+  assert.equal(first.context.campaign.source, 'newsletter');
+  assert.equal(first.context.campaign.name, 'autumn');
+  assert.equal(first.context.channel, 'email');
+  assert.equal(product.properties.path, '/test/blank.html/product/42');
+  assert.equal(product.properties.title, 'Product 42');
+  assert.match(product.properties.referrer, /utm_source=newsletter/);
+  assert.equal(back.properties.path, '/test/blank.html');
+  await context.close();
+});
+
+test('the anonymous id survives reloads, and the cookie wins over local storage', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(env.url('/test/blank.html'));
+  await sdkReady(page);
+  const first = await page.evaluate(() => window.omni.anonymousId());
+  assert.match(first, /^[0-9a-f-]{36}$/);
+  assert.ok((await context.cookies()).some((c) => c.name === 'omni_aid' && c.value === first));
+
+  await page.reload();
+  await sdkReady(page);
+  assert.equal(await page.evaluate(() => window.omni.anonymousId()), first);
+
+  // Another subdomain of the site set a different id in the shared cookie: it wins.
+  await page.evaluate(() => { document.cookie = 'omni_aid=from-other-subdomain; Path=/'; });
+  await page.reload();
+  await sdkReady(page);
+  assert.equal(await page.evaluate(() => window.omni.anonymousId()), 'from-other-subdomain');
+  await context.close();
+});
+
+test('identify and reset change who the events belong to', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(env.url('/test/blank.html'));
+  await sdkReady(page);
+  const user = await page.evaluate(async () => {
+    await window.omni.identify('cust_1', { email: 'ada@example.com' });
+    await window.omni.track('As Customer');
+    const known = window.omni.user();
+    await window.omni.reset();
+    await window.omni.track('After Reset');
+    await window.omni.flush();
+    return { known, after: window.omni.user() };
+  });
+  assert.equal(user.known.userId, 'cust_1');
+  assert.equal(user.known.traits.email, 'ada@example.com');
+  assert.equal(user.after.userId, null);
+  assert.notEqual(user.after.anonymousId, user.known.anonymousId);
+  const [asCustomer] = await env.collector.waitForEvents(1, { filter: (e) => e.event === 'As Customer' });
+  const [afterReset] = await env.collector.waitForEvents(1, { filter: (e) => e.event === 'After Reset' });
+  assert.equal(asCustomer.userId, 'cust_1');
+  assert.equal(afterReset.userId, undefined);
+  assert.equal(afterReset.anonymousId, user.after.anonymousId);
+  await context.close();
+});
