@@ -15,8 +15,9 @@ test('page views are taken on load and on every SPA navigation, with campaign an
   await sdkReady(page);
   const anonymousId = await page.evaluate(() => window.omni.anonymousId());
   await page.evaluate(() => {
+    document.title = 'Product 42';  // routers that set the title first get it in the page view
     history.pushState({}, '', '/test/blank.html/product/42');
-    document.title = 'Product 42';
+    window.omni.track('Product Viewed', { product_id: '42' });
   });
   await page.waitForTimeout(50);
   await page.evaluate(() => history.back());
@@ -33,6 +34,13 @@ test('page views are taken on load and on every SPA navigation, with campaign an
   assert.equal(product.properties.title, 'Product 42');
   assert.match(product.properties.referrer, /utm_source=newsletter/);
   assert.equal(back.properties.path, '/test/blank.html');
+  // The page view is queued before what the new view tracks, and events carry where they happened.
+  const stored = (await env.collector.events()).filter((e) => e.anonymousId === anonymousId);
+  const viewed = stored.findIndex((e) => e.event === 'Product Viewed');
+  assert.equal(stored[viewed - 1].type, 'page');
+  assert.equal(stored[viewed - 1].properties.path, '/test/blank.html/product/42');
+  assert.match(stored[viewed].context.page.url, /\/product\/42$/);
+  assert.equal(stored[viewed].context.campaign, undefined, 'no campaign in this URL');
   await context.close();
 });
 

@@ -41,9 +41,11 @@ export function buildSite(out, init) {
   // Emptied rather than removed: a running collector may already serve this folder.
   mkdirSync(out, { recursive: true });
   for (const name of readdirSync(out)) rmSync(join(out, name), { recursive: true, force: true });
-  cpSync(join(root, 'examples', 'storefront'), out, { recursive: true });
+  // The examples' READMEs document the source; they are not part of the site.
+  const filter = (source) => !source.endsWith('README.md');
+  cpSync(join(root, 'examples', 'storefront'), out, { recursive: true, filter });
   const webview = join(root, 'examples', 'webview');
-  if (existsSync(webview)) cpSync(webview, join(out, 'webview'), { recursive: true });
+  if (existsSync(webview)) cpSync(webview, join(out, 'webview'), { recursive: true, filter });
   for (const name of readdirSync(dist)) cpSync(join(dist, name), join(out, name));
   const tag = snippetTag(readFileSync(join(dist, 'snippet.min.js'), 'utf8'), init);
   insertSnippet(out, tag);

@@ -17,10 +17,18 @@
       });
     };
   };
-  'track page identify alias group reset flush ready on'.split(' ').forEach(function (method) {
+  'track page identify alias group reset flush ready on addMiddleware'.split(' ').forEach(function (method) {
     omni[method] = stub(method);
   });
   omni.consent = { set: stub('consent.set') };
+  // Who this is, before the SDK has loaded: the anonymous id from the site's cookie.
+  omni.anonymousId = function () {
+    var found = d.cookie.match(/(?:^|; )omni_aid=([^;]*)/);
+    return found ? decodeURIComponent(found[1]) : null;
+  };
+  omni.user = function () {
+    return { anonymousId: omni.anonymousId(), userId: null, traits: {} };
+  };
   var record = stub('init');
   omni.init = function (options) {
     var script = d.createElement('script');

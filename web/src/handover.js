@@ -22,7 +22,7 @@ function fromBridge(win) {
   return null;
 }
 
-function fromUrl(win) {
+function fromUrl(win, consume) {
   const url = new URL(win.location.href);
   const params = url.searchParams;
   if (!PARAMS.some((name) => params.has(name))) return null;
@@ -31,6 +31,7 @@ function fromUrl(win) {
     userId: params.get('omni_user_id'),
     expiresAt: Number(params.get('omni_expires')),
   };
+  if (!consume) return found;
   PARAMS.forEach((name) => params.delete(name));
   try {
     win.history.replaceState(win.history.state, '', url.pathname + url.search + url.hash);
@@ -40,9 +41,11 @@ function fromUrl(win) {
   return found;
 }
 
-// {anonymousId?, userId?} from the native app, or null.
-export function readHandover(win = window, now = Date.now()) {
-  const found = fromBridge(win) || fromUrl(win);
+// {anonymousId?, userId?} from the native app, or null. `consume` removes URL parameters.
+export function readHandover(win = window, now = Date.now(), consume = true) {
+  // URL parameters are read (and removed) even when a bridge answers, so they never linger.
+  const fromLink = fromUrl(win, consume);
+  const found = fromBridge(win) || fromLink;
   if (!found || !(Number(found.expiresAt) > now)) return null;
   const ids = {};
   if (valid(found.anonymousId)) ids.anonymousId = found.anonymousId;

@@ -52,6 +52,8 @@ export class Omni {
   #waiting = [];          // calls made before start-up finished: [run, timestamp]
   #held = [];             // calls waiting for consent: [category, request, resolve]
   #listeners = {};
+  #middlewares = [];
+  #referrer = typeof document === 'undefined' ? '' : document.referrer;  // the page view's referrer
   #status = { core: 'loading', storage: 'none', degraded: [] };
   #context = null;
   #traits = {};
@@ -72,6 +74,7 @@ export class Omni {
 
   #consent = null;
   #replayedAt = 0;        // while replaying the snippet's queue: when the call was really made
+  #initAt = 0;            // when init() was called: the time of the first page view
 
   // Takes over the snippet's stub (window.omni before the SDK loaded): replays its calls in
   // order with the time each was made, and settles the promises the stub returned.
@@ -107,6 +110,7 @@ export class Omni {
     }
     const debug = options.debug || /[?&]omni_debug=1/.test(globalThis.location ? location.search : '');
     this.#options = { ...options, collector, debug };
+    this.#initAt = this.#replayedAt || Date.now();
     this.#ready = this.#start().then(() => {
       this.#readyCallbacks.splice(0).forEach((callback) => this.#safely(callback));
     });
@@ -160,7 +164,23 @@ export class Omni {
     return this.#ready || new Promise((resolve) => this.#readyCallbacks.push(resolve));
   }
 
+  // Changes or drops events before they are queued, as Segment's source middleware does:
+  // `middleware(event)` gets the call's fields ({type, event, name, properties, traits,
+  // context, ...}) and returns them (changed or not), or null to drop the event. Middlewares run
+  // in the order they were added; one that throws is reported on 'error' and the event goes on
+  // unchanged.
+  addMiddleware(middleware) {
+    if (typeof middleware !== 'function') throw new OmniError('invalid_argument', 'addMiddleware needs a function');
+    this.#middlewares.push(middleware);
+  }
+
+  // Before start-up finished, the ids come from the cookie and the webview hand-over.
   user() {
+    if (!this.#engine) {
+      const handover = typeof window === 'undefined' ? null : readHandover(window, Date.now(), false);
+      return { anonymousId: (handover && handover.anonymousId) || readAnonymousIdCookie() || null,
+        userId: (handover && handover.userId) || null, traits: {} };
+    }
     return {
       anonymousId: this.#engine ? this.#engine.anonymousId : null,
       userId: this.#engine ? this.#engine.userId : null,
@@ -208,8 +228,13 @@ export class Omni {
     if (handover && handover.userId && handover.userId !== this.#engine.userId) {
       this.identify(handover.userId);
     }
+    // The first page view happened when init() was called: it goes before the calls made since.
+    if (options.page !== false) {
+      this.#replayedAt = this.#initAt;
+      this.page();
+      this.#replayedAt = 0;
+    }
     for (const [run, timestamp] of this.#waiting.splice(0)) run(timestamp);
-    if (options.page !== false) this.page();
     if (options.page !== false) {
       watchNavigation(window, { hashRoutes: !!options.hashRoutes },
         (referrer) => this.#call({ type: 'page' }, undefined, true, referrer));
@@ -296,9 +321,13 @@ export class Omni {
     const run = (timestamp) => {
       const request = { ...fields, now: Date.now(), timestamp };
       if (isPage) {
-        const described = describePage(window, referrer === undefined ? document.referrer : referrer);
+        if (referrer !== undefined) this.#referrer = referrer;
+        const described = describePage(window, this.#referrer);
         request.page = described.page;
         request.properties = { ...described.properties, ...request.properties };
+      } else {
+        // Every event says where it happened (context.page, campaign and channel), as Segment's do.
+        request.page = { url: location.href, referrer: this.#referrer, title: document.title };
       }
       const context = isObject(options && options.context) ? options.context : {};
       request.context = { ...this.#context, ...context };
@@ -319,6 +348,17 @@ export class Omni {
     }
     if (decision === undefined) {
       return new Promise((resolve) => this.#held.push([category, request, resolve]));
+    }
+    for (const middleware of this.#middlewares) {
+      let changed;
+      try {
+        changed = middleware({ ...request });
+      } catch (error) {
+        this.#emit('error', { code: 'middleware_failed', message: String(error && error.message || error) });
+        continue;
+      }
+      if (changed === null || changed === false) return { queued: false, reason: 'middleware' };
+      if (isObject(changed)) request = { ...changed, now: request.now, timestamp: request.timestamp };
     }
     let queued;
     try {

@@ -1,21 +1,23 @@
 // Automatic page views: one when the SDK starts, then one per single-page-app navigation
 // (history.pushState / replaceState that change the path or query, and back/forward). With
 // `hashRoutes`, a change of the URL's #fragment ("#/product/1") counts as a navigation too.
-// The page view is taken one task after the navigation, when routers have set the new title.
+// The page view is taken at once, so it is queued before the events the new view tracks while it
+// renders; its title is the document's at that moment (set it before pushState to record the
+// new one).
 const pageKey = (location, hashRoutes) =>
   location.pathname + location.search + (hashRoutes ? location.hash : '');
 
 export function watchNavigation(win, { hashRoutes = false } = {}, onPage) {
   let last = pageKey(win.location, hashRoutes);
   let lastUrl = win.location.href;
-  const check = () => setTimeout(() => {
+  const check = () => {
     const key = pageKey(win.location, hashRoutes);
     if (key === last) return;
     const referrer = lastUrl;
     last = key;
     lastUrl = win.location.href;
     onPage(referrer);
-  }, 0);
+  };
   for (const method of ['pushState', 'replaceState']) {
     const original = win.history[method];
     win.history[method] = function patched(...args) {
