@@ -12,8 +12,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 class Core {
-  constructor(module) {
+  constructor(module, wasmModule) {
     this.module = module;
+    this.wasmModule = wasmModule;  // compiled once; a new instance after a trap reuses it
     this.broken = false;
   }
 
@@ -99,14 +100,18 @@ class Core {
 // application/wasm, from the whole response otherwise. Rejects with OmniError('core_unavailable')
 // when the page cannot run WebAssembly (no WebAssembly object, or a Content-Security-Policy
 // without 'wasm-unsafe-eval').
-export function loadCore(createModule, { wasmUrl, wasmBinary, fetch: fetchImpl = globalThis.fetch } = {}) {
+// `wasmModule` (a compiled WebAssembly.Module, e.g. core.wasmModule of a trapped instance)
+// instantiates without any network: a page that lost its connection can still rebuild its core.
+export function loadCore(createModule, { wasmUrl, wasmBinary, wasmModule, fetch: fetchImpl = globalThis.fetch } = {}) {
   if (typeof WebAssembly !== 'object') {
     return Promise.reject(new OmniError('core_unavailable', 'this browser has no WebAssembly'));
   }
   return new Promise((resolve, reject) => {
     const fail = (error) => reject(new OmniError('core_unavailable',
       'the WebAssembly core could not start: ' + ((error && error.message) || error)));
+    let compiled = null;
     const instantiate = async (imports) => {
+      if (wasmModule) return { module: wasmModule, instance: await WebAssembly.instantiate(wasmModule, imports) };
       if (wasmBinary) return WebAssembly.instantiate(wasmBinary, imports);
       const response = await fetchImpl(wasmUrl, { credentials: 'same-origin' });
       if (!response.ok) throw new Error('GET ' + wasmUrl + ' answered ' + response.status);
@@ -120,10 +125,13 @@ export function loadCore(createModule, { wasmUrl, wasmBinary, fetch: fetchImpl =
       // the glue is bundled into a classic script; the bytes come from instantiateWasm anyway.
       locateFile: (path) => wasmUrl || path,
       instantiateWasm(imports, receive) {
-        instantiate(imports).then((result) => receive(result.instance, result.module), fail);
+        instantiate(imports).then((result) => {
+          compiled = result.module;
+          receive(result.instance, result.module);
+        }, fail);
         return {};
       },
       onAbort: fail,
-    }).then((module) => resolve(new Core(module)), fail);
+    }).then((module) => resolve(new Core(module, compiled)), fail);
   });
 }

@@ -245,9 +245,9 @@ export class Omni {
     }
   }
 
-  async #newEngine(config) {
+  async #newEngine(config, wasmModule) {
     try {
-      this.#core ||= await loadCore(this.#createModule, { wasmUrl: this.#options.wasmUrl });
+      this.#core ||= await loadCore(this.#createModule, { wasmUrl: this.#options.wasmUrl, wasmModule });
       const engine = new WasmEngine(this.#core, config);
       this.#status.core = 'wasm';
       return engine;
@@ -377,12 +377,13 @@ export class Omni {
   #recover() {
     this.#recovering ||= (async () => {
       this.#degrade('core:restarted');
+      const compiled = this.#core && this.#core.wasmModule;
       this.#core = null;
       await this.#delivery.commit();
       const all = await this.#store.loadAll();
       const stored = { ...Object.fromEntries(all.get(SHARED_NS) || []), ...Object.fromEntries(all.get(this.#ns) || []) };
       this.#engine = await this.#newEngine({ seed: randomSeed(), now: Date.now(),
-        writeKey: this.#options.writeKey, stored, queue: this.#options.queue });
+        writeKey: this.#options.writeKey, stored, queue: this.#options.queue }, compiled);
       this.#delivery.engine = this.#engine;
       this.#delivery.pump();
     })().finally(() => { this.#recovering = null; });
