@@ -23,7 +23,7 @@ test('with the gate on nothing is stored or sent before consent, and granted eve
     const open = indexedDB.open('omni');
     open.onsuccess = () => {
       const db = open.result;
-      const count = db.transaction('kv').objectStore('kv').count();
+      const count = db.transaction('log').objectStore('log').count();
       count.onsuccess = () => resolve(count.result);
     };
   })), 0, 'nothing persisted before consent');

@@ -50,11 +50,10 @@ test('events tracked offline are delivered once the browser is back online', asy
   await context.close();
 });
 
-async function burstThenClose(context, prefix, beforeBurst = async () => {}) {
+async function burstThenClose(context, prefix) {
   const page = await context.newPage();
   await page.goto(env.url('/test/blank.html'));
   await sdkReady(page);
-  await beforeBurst();
   await page.evaluate((name) => {
     for (let i = 0; i < 100; i++) window.omni.track(name + i, { i, padding: 'x'.repeat(200) });
   }, prefix);
@@ -71,20 +70,32 @@ async function storedExactlyOnce(prefix) {
   assert.equal(new Set(stored.map((e) => e.properties.i)).size, 100);
 }
 
-test('closing the tab 50 ms after 100 events delivers all 100 on the way out', async () => {
+test('closing the tab 50 ms after 100 events and coming back stores all 100 exactly once', async () => {
   const context = await env.browser.newContext();
   await burstThenClose(context, 'Closed ');
+  const again = await context.newPage();
+  await again.goto(env.url('/test/blank.html'));
+  await sdkReady(again);
   await storedExactlyOnce('Closed ');
   await context.close();
 });
 
-test('events a closed tab could not send are delivered exactly once by the next visit', async () => {
+test('acknowledged events a closed tab could not send are delivered exactly once by the next visit', async () => {
   const context = await env.browser.newContext();
-  // The network is gone while the events are made and as the tab closes: nothing leaves.
-  await burstThenClose(context, 'Stranded ', () => context.setOffline(true));
-  await new Promise((r) => setTimeout(r, 300));
+  const page = await context.newPage();
+  await page.goto(env.url('/test/blank.html'));
+  await sdkReady(page);
+  // This tab's network is gone: the events are acknowledged (committed to storage) but cannot
+  // leave, not even on the way out.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions',
+    { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  const results = await page.evaluate(() => Promise.all(
+    Array.from({ length: 100 }, (_, i) => window.omni.track('Stranded ' + i, { i }))));
+  assert.equal(results.filter((r) => r.queued).length, 100);
+  await page.close({ runBeforeUnload: true });
   assert.equal((await env.collector.events()).filter(named('Stranded ')).length, 0);
-  await context.setOffline(false);
   const again = await context.newPage();
   await again.goto(env.url('/test/blank.html'));
   await sdkReady(again);

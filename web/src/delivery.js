@@ -16,6 +16,7 @@ export class Delivery {
     this.timer = 0;
     this.flushRequested = false;
     this.beaconed = [];     // batch ids sent by sendBeacon on hide: their outcome is unknown
+    this.keepaliveBytes = 0;  // bodies of keepalive requests in flight (they share the budget)
     this.paused = false;
     this.committed = Promise.resolve();
   }
@@ -87,7 +88,9 @@ export class Delivery {
           this.flushRequested = false;
           return;
         }
-        const outcome = await this.#post(action.body);
+        // keepalive lets the batch finish if the page closes meanwhile (within the browser's
+        // 64 KB budget); drainForUnload leaves this batch out, so nothing else would send it.
+        const outcome = await this.#post(action.body, action.body.length <= UNLOAD_BUDGET);
         this.log('batch', action.messageIds.length, 'events ->', outcome.status);
         this.#report({ batchId: action.batchId, ...outcome });
         this.commit();
@@ -104,6 +107,7 @@ export class Delivery {
 
   // text/plain keeps the request "simple" (no CORS preflight); the write key is in the body.
   async #post(body, keepalive = false) {
+    if (keepalive) this.keepaliveBytes += body.length;
     try {
       const response = await this.fetchImpl(this.collector + '/v1/batch', {
         method: 'POST', body, keepalive, credentials: 'omit', headers: { 'Content-Type': 'text/plain' },
@@ -115,6 +119,8 @@ export class Delivery {
       return outcome;
     } catch {
       return { status: 0 };
+    } finally {
+      if (keepalive) this.keepaliveBytes -= body.length;
     }
   }
 
@@ -127,7 +133,8 @@ export class Delivery {
     this.commit();
     let batches;
     try {
-      batches = this.engine.drainForUnload(Date.now(), UNLOAD_BUDGET).batches;
+      // What is already in flight with keepalive counts against the same budget.
+      batches = this.engine.drainForUnload(Date.now(), Math.max(0, UNLOAD_BUDGET - this.keepaliveBytes)).batches;
     } catch {
       return;
     }

@@ -15,7 +15,7 @@ import { announceAnonymousId, readHandover } from './handover.js';
 import { LiteEngine } from './lite-engine.js';
 import { describePage, watchNavigation } from './page-tracking.js';
 import { openStore } from './storage/index.js';
-import { adoptIfOrphaned, claimOwnNamespace } from './tabs.js';
+import { adoptWhenFree, claimOwnNamespace } from './tabs.js';
 import { WasmEngine } from './wasm-engine.js';
 
 export const VERSION = '0.1.0';
@@ -49,7 +49,7 @@ export class Omni {
   #ready = null;
   #readyCallbacks = [];
   #started = false;
-  #waiting = [];          // calls made before start-up finished: [run, timestamp]
+  #calls = [];            // calls not run yet, in call order: [run, resolve, reject]
   #held = [];             // calls waiting for consent: [category, request, resolve]
   #listeners = {};
   #middlewares = [];
@@ -144,7 +144,7 @@ export class Omni {
   }
 
   reset() {
-    return this.#whenStarted(() => {
+    return this.#enqueueCall(() => {
       this.#engine.reset(Date.now());
       this.#traits = {};
       this.#rememberAnonymousId();
@@ -153,7 +153,7 @@ export class Omni {
   }
 
   flush() {
-    return this.#whenStarted(() => this.#delivery.commit().then(() => this.#delivery.flush()));
+    return this.#enqueueCall(() => this.#delivery.commit().then(() => this.#delivery.flush()));
   }
 
   ready(callback) {
@@ -224,24 +224,26 @@ export class Omni {
     this.#delivery = this.#newDelivery(this.#engine, this.#ns, true);
     if (this.#consent.decide('analytics') !== undefined) this.#rememberAnonymousId();
     this.#listen();
-    this.#started = true;
-    if (handover && handover.userId && handover.userId !== this.#engine.userId) {
-      this.identify(handover.userId);
-    }
-    // The first page view happened when init() was called: it goes before the calls made since.
+    // The first page view happened when init() was called: it goes before the calls made since,
+    // then the native app's user id, then those calls.
+    const madeBefore = this.#calls;
+    this.#calls = [];
     if (options.page !== false) {
       this.#replayedAt = this.#initAt;
       this.page();
       this.#replayedAt = 0;
     }
-    for (const [run, timestamp] of this.#waiting.splice(0)) run(timestamp);
+    if (handover && handover.userId && handover.userId !== this.#engine.userId) this.identify(handover.userId);
+    this.#calls.push(...madeBefore);
+    this.#started = true;
+    this.#runCalls();
     if (options.page !== false) {
       watchNavigation(window, { hashRoutes: !!options.hashRoutes },
         (referrer) => this.#call({ type: 'page' }, undefined, true, referrer));
     }
     this.#delivery.pump();
-    for (const [ns, entries] of all) {
-      if (ns !== SHARED_NS && ns !== this.#ns) this.#adopt(ns, { ...shared, ...Object.fromEntries(entries) });
+    for (const ns of all.keys()) {
+      if (ns !== SHARED_NS && ns !== this.#ns) this.#adopt(ns, shared);
     }
   }
 
@@ -269,12 +271,15 @@ export class Omni {
     });
   }
 
-  // A queue left by a closed page: deliver it with an engine of its own, then forget it.
-  #adopt(ns, stored) {
+  // A queue left by a closed page: read it once this page holds it (another page may have
+  // delivered it meanwhile), deliver it with an engine of its own, then remove it.
+  #adopt(ns, shared) {
     if (!this.#core) return;
-    adoptIfOrphaned(ns, async () => {
+    adoptWhenFree(ns, async () => {
+      const entries = await this.#store.load(ns);
+      if (!entries.size) return this.#store.drop(ns);
       const engine = new WasmEngine(this.#core, { seed: randomSeed(), now: Date.now(),
-        writeKey: this.#options.writeKey, stored });
+        writeKey: this.#options.writeKey, stored: { ...shared, ...Object.fromEntries(entries) } });
       const delivery = this.#newDelivery(engine, ns, false);
       this.#log('delivering a queue left by a closed page', ns);
       for (;;) {
@@ -284,12 +289,17 @@ export class Omni {
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
       engine.destroy();
-      await this.#store.drop(ns);
+      return this.#store.drop(ns);
     }).catch((error) => this.#emit('error', { code: 'delivery_failed', message: String(error) }));
   }
 
   #listen() {
-    const hide = () => this.#delivery.sendOnHide();
+    // Leaving: every call made so far goes into the queue now (no slicing: there is no later),
+    // then everything queued goes out within the keepalive budget.
+    const hide = () => {
+      this.#runCalls(Infinity);
+      this.#delivery.sendOnHide();
+    };
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') hide();
       else this.#delivery.onShown();
@@ -300,12 +310,31 @@ export class Omni {
 
   // ----- calls -----
 
-  #whenStarted(run) {
-    if (this.#started) return this.#guard(run);
+  // Every call goes through one ordered queue that runs in a microtask: the caller pays only for
+  // recording the call (its time, the page it was made on); validation, the core and storage run
+  // right after, in call order, together with the other calls made in the same task. Before
+  // start-up has finished, the queue waits.
+  #enqueueCall(run) {
     if (!this.#ready) return Promise.reject(new OmniError('not_initialized', 'call omni.init({ writeKey, collector }) first'));
     return new Promise((resolve, reject) => {
-      this.#waiting.push([() => this.#guard(run).then(resolve, reject), Date.now()]);
+      // The first call of an empty queue schedules the run; a slice in progress picks up the rest.
+      if (this.#calls.push([run, resolve, reject]) === 1 && this.#started) queueMicrotask(() => this.#runCalls());
     });
+  }
+
+  // Runs queued calls for at most ~8 ms, then yields to the page (a burst of thousands of calls
+  // must not freeze it) and goes on in the next task; later calls queue behind the rest.
+  #runCalls(budgetMs = 8) {
+    const until = Date.now() + budgetMs;
+    let done = 0;
+    const calls = this.#calls;
+    while (done < calls.length) {
+      const [run, resolve, reject] = calls[done++];
+      this.#guard(run).then(resolve, reject);
+      if (Date.now() >= until) break;
+    }
+    this.#calls = calls.slice(done);
+    if (this.#calls.length) setTimeout(() => this.#runCalls(), 0);
   }
 
   #guard(run) {
@@ -317,26 +346,22 @@ export class Omni {
   }
 
   #call(fields, options = {}, isPage = false, referrer = undefined) {
-    const made = this.#replayedAt || Date.now();
-    const run = (timestamp) => {
-      const request = { ...fields, now: Date.now(), timestamp };
-      if (isPage) {
-        if (referrer !== undefined) this.#referrer = referrer;
-        const described = describePage(window, this.#referrer);
-        request.page = described.page;
-        request.properties = { ...described.properties, ...request.properties };
-      } else {
-        // Every event says where it happened (context.page, campaign and channel), as Segment's do.
-        request.page = { url: location.href, referrer: this.#referrer, title: document.title };
-      }
-      const context = isObject(options && options.context) ? options.context : {};
-      request.context = { ...this.#context, ...context };
-      return this.#submit((options && options.consent) || 'analytics', request);
-    };
-    if (this.#started) return this.#guard(() => run(made));
-    if (!this.#ready) return Promise.reject(new OmniError('not_initialized', 'call omni.init({ writeKey, collector }) first'));
-    return new Promise((resolve, reject) => {
-      this.#waiting.push([(timestamp) => this.#guard(() => run(timestamp)).then(resolve, reject), made]);
+    const request = { ...fields, timestamp: this.#replayedAt || Date.now() };
+    if (isPage) {
+      if (referrer !== undefined) this.#referrer = referrer;
+      const described = describePage(window, this.#referrer);
+      request.page = described.page;
+      request.properties = { ...described.properties, ...request.properties };
+    } else {
+      // Every event says where it happened (context.page, campaign and channel), as Segment's do.
+      request.page = { url: location.href, referrer: this.#referrer, title: document.title };
+    }
+    const context = options && isObject(options.context) ? options.context : null;
+    const category = (options && options.consent) || 'analytics';
+    return this.#enqueueCall(() => {
+      request.context = context ? { ...this.#context, ...context } : this.#context;
+      request.now = Date.now();
+      return this.#submit(category, request);
     });
   }
 
@@ -394,7 +419,7 @@ export class Omni {
     if (!isObject(categories)) {
       return Promise.reject(new OmniError('invalid_argument', 'consent.set needs { category: true|false }'));
     }
-    return this.#whenStarted(() => {
+    return this.#enqueueCall(() => {
       this.#consent.set(categories);
       if (this.#consent.decide('analytics')) this.#rememberAnonymousId();
       const held = this.#held.splice(0);

@@ -1,7 +1,7 @@
 // Which tab delivers which queue. Every page owns the queue in its own storage namespace and holds
-// a Web Lock named after it for as long as it lives; a queue whose lock nobody holds was left by
-// a closed page, and exactly one page (the one whose ifAvailable request wins) adopts it and
-// delivers it. Without Web Locks (older browsers), a page renews a lease in localStorage instead,
+// a Web Lock named after it for as long as it lives. Every other page of the site asks for that
+// lock too; the browser grants it to one of them once the owner is gone (at once for a queue a
+// closed page left), and that page delivers the queue and removes it. Without Web Locks (older browsers), a page renews a lease in localStorage instead,
 // and a queue whose lease ran out is adopted.
 const LEASE_MS = 15000;
 const locks = () => (typeof navigator !== 'undefined' && navigator.locks) || null;
@@ -32,16 +32,13 @@ export function claimOwnNamespace() {
   return Promise.resolve(ns);
 }
 
-// Runs `deliver(ns)` for an orphaned namespace if this page wins it; resolves when done (or at
-// once when another page owns it).
-export function adoptIfOrphaned(ns, deliver) {
-  if (locks()) {
-    return locks().request('omni:' + ns, { ifAvailable: true }, (lock) => (lock ? deliver(ns) : null));
-  }
-  let expires = 0;
+// Runs `deliver(ns)` once this page holds the namespace: at once for a queue left by a closed
+// page, or when its page closes (the request waits; the browser grants it to exactly one page).
+// Without Web Locks only a queue whose lease ran out is taken, when this page starts.
+export function adoptWhenFree(ns, deliver) {
+  if (locks()) return locks().request('omni:' + ns, () => deliver(ns));
   try {
-    expires = Number(localStorage.getItem(leaseKey(ns))) || 0;
-    if (expires > Date.now()) return Promise.resolve();
+    if (Number(localStorage.getItem(leaseKey(ns))) > Date.now()) return Promise.resolve();
     localStorage.setItem(leaseKey(ns), String(Date.now() + 10 * LEASE_MS));
   } catch {
     return Promise.resolve();

@@ -49,6 +49,16 @@ class Store {
     return merged;
   }
 
+  // One namespace's entries from every backend, later ones winning.
+  async load(ns) {
+    const merged = new Map();
+    for (const backend of [...this.backends, ...this.stale]) {
+      const entries = await attempt(() => backend.load(ns));
+      if (entries) for (const [key, value] of entries) merged.set(key, value);
+    }
+    return merged;
+  }
+
   // Resolves once the writes are committed by some backend; moves down the list on failure.
   async apply(ns, writes) {
     if (this.stale.length) this.#erase(this.stale, ns, writes);

@@ -29,6 +29,10 @@ class LocalStorageBackend {
     return all;
   }
 
+  async load(ns) {
+    return (await this.loadAll()).get(ns) || new Map();
+  }
+
   async apply(ns, writes) {
     for (const write of writes) {
       if (write.put !== undefined) this.storage.setItem(PREFIX + ns + '|' + write.put, write.value);

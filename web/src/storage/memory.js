@@ -4,6 +4,7 @@ export function openMemory() {
   return {
     kind: 'memory',
     async loadAll() { return all; },
+    async load(ns) { return new Map(all.get(ns) || []); },
     async apply(ns, writes) {
       if (!all.has(ns)) all.set(ns, new Map());
       const entries = all.get(ns);
