@@ -94,7 +94,8 @@ int Collector::run() {
       std::make_unique<admin::AdminEventsHandler>(config_.admin_token, *store_, admin_pool_);
   health_ = std::make_unique<admin::HealthHandler>(*probe_);
   if (!config_.static_dir.empty()) {
-    static_files_ = std::make_unique<http::StaticFileHandler>(config_.static_dir);
+    static_files_ = std::make_unique<http::StaticFileHandler>(config_.static_dir,
+                                                             config_.static_spa_fallback);
   }
   dispatcher_ = std::make_unique<http::Dispatcher>(*sources_, *ingest_, *admin_events_, *health_,
                                                    static_files_.get(),

@@ -117,6 +117,17 @@ class Checker {
     return true;
   }
 
+  bool boolean(const json& parent, const char* key, const std::string& path, bool* out) {
+    auto it = parent.find(key);
+    if (it == parent.end()) return false;
+    if (!it->is_boolean()) {
+      fail(join(path, key), "must be true or false (got " + describe(*it) + ")");
+      return false;
+    }
+    *out = it->get<bool>();
+    return true;
+  }
+
   bool number(const json& parent, const char* key, const std::string& path, double min_exclusive,
               double max, double* out) {
     auto it = parent.find(key);
@@ -324,6 +335,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
   Checker c;
   c.only_keys(root, "",
               {"listen", "storage", "sources", "adminToken", "threads", "limits", "staticDir",
+               "staticSpaFallback",
                "trustedProxies"});
 
   std::string listen;
@@ -391,6 +403,10 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
       c.fail("staticDir", quote_value(static_dir) + " is not a directory (resolved to " +
                               config.static_dir.string() + ")");
     }
+  }
+  c.boolean(root, "staticSpaFallback", "", &config.static_spa_fallback);
+  if (config.static_spa_fallback && config.static_dir.empty()) {
+    c.fail("staticSpaFallback", "needs staticDir");
   }
 
   if (c.failed()) return Status::InvalidArgument(c.message());

@@ -55,6 +55,8 @@ struct Config {
   unsigned threads = 2;
   LimitsConfig limits;
   std::filesystem::path static_dir;    // empty: no static files
+  /// A missing extension-less path gets the nearest index.html above it (single-page apps).
+  bool static_spa_fallback = false;
   /// Peers whose X-Forwarded-For / Forwarded headers are believed (client_ip.hpp).
   std::vector<http::IpNetwork> trusted_proxies;
 };

@@ -19,12 +19,16 @@ struct Site {
     std::ofstream(root / "index.html") << "<h1>home</h1>";
     std::ofstream(root / "js" / "app.mjs") << "export {};";
     std::ofstream(root / "omni.wasm") << std::string("\0asm", 4);
+    std::ofstream(root / "omni.0123456789ab.wasm") << std::string("\0asm", 4);
+    std::filesystem::create_directories(root / "webview");
+    std::ofstream(root / "webview" / "index.html") << "<h1>webview</h1>";
     std::ofstream(root.parent_path() / "omni-static-secret.txt") << "secret";
   }
-  Response get(const std::string& path, bh::verb method = bh::verb::get) {
+  Response get(const std::string& path, bh::verb method = bh::verb::get, bool spa = false) {
     Request request{method, path, 11};
-    return StaticFileHandler(root).serve(request, path, ReplyContext{});
+    return StaticFileHandler(root, spa).serve(request, path, ReplyContext{});
   }
+  Response get_spa(const std::string& path) { return get(path, bh::verb::get, true); }
   omni::collector::testing::TempDir dir;
   std::filesystem::path root;
 };
@@ -76,4 +80,33 @@ TEST_CASE("exists tells files that would be served from everything else", "[stat
   CHECK_FALSE(handler.exists("/js"));
   CHECK_FALSE(handler.exists("/nope"));
   CHECK_FALSE(handler.exists("/../omni-static-secret.txt"));
+}
+
+TEST_CASE("content-hashed files are cached as immutable, others revalidated", "[static]") {
+  Site site;
+  CHECK(header_of(site.get("/omni.0123456789ab.wasm"), bh::field::cache_control) ==
+        "public, max-age=31536000, immutable");
+  CHECK(header_of(site.get("/omni.wasm"), bh::field::cache_control) == "no-cache");
+  CHECK(is_content_hashed("omni.0123456789ab.js"));
+  CHECK_FALSE(is_content_hashed("omni.0123456789AB.js"));  // the build writes lower case
+  CHECK_FALSE(is_content_hashed("omni.0123456789a.js"));
+  CHECK_FALSE(is_content_hashed("omni.js"));
+  CHECK_FALSE(is_content_hashed("omni.0123456789ab"));
+}
+
+TEST_CASE("the single-page-app fallback serves the nearest index.html for page paths", "[static]") {
+  Site site;
+  auto deep = site.get_spa("/p/3");
+  REQUIRE(std::holds_alternative<FileResponse>(deep));
+  CHECK(header_of(deep, bh::field::content_type) == "text/html; charset=utf-8");
+  CHECK(header_of(deep, bh::field::content_length) == "13");  // the root index.html
+  CHECK(header_of(site.get_spa("/webview/p/3"), bh::field::content_length) == "16");
+  CHECK(header_of(site.get_spa("/webview/cart"), bh::field::content_length) == "16");
+  CHECK(header_of(site.get_spa("/webview"), bh::field::content_length) == "16");
+  // A missing asset stays missing: a script must never receive HTML.
+  CHECK(status_of(site.get_spa("/js/missing.js")) == 404);
+  CHECK(status_of(site.get_spa("/../omni-static-secret.txt")) == 404);
+  // Off by default.
+  CHECK(status_of(site.get("/p/3")) == 404);
+  CHECK(StaticFileHandler(site.root, true).exists("/c/shoes"));
 }
