@@ -9,27 +9,27 @@
 namespace omni {
 namespace {
 
-using nlohmann::json;
+using json::Value;
 namespace rules = channel_rules;
 
 // Everything the classifier looks at, read once.
 struct Signals {
-  const json* campaign = nullptr;  // an object, or nullptr when there is none
+  const Value* campaign = nullptr;  // an object, or nullptr when there is none
   std::string medium;              // normalized (rules::normalize_medium)
   std::string source;              // as tagged
   const Url* referrer = nullptr;   // nullptr when absent or malformed
   const Url* page = nullptr;
 };
 
-std::string campaign_text(const json* campaign, const char* key) {
+std::string campaign_text(const Value* campaign, const char* key) {
   if (campaign == nullptr) return {};
-  const auto it = campaign->find(key);
-  if (it == campaign->end() || !it->is_string()) return {};
-  return std::string(rules::trim_spaces(it->get_ref<const std::string&>()));
+  const Value* field = campaign->find(key);
+  if (field == nullptr || !field->is_string()) return {};
+  return std::string(rules::trim_spaces(*field->as_string()));
 }
 
-bool has_value(const json& value) {
-  if (value.is_string()) return !value.get_ref<const std::string&>().empty();
+bool has_value(const Value& value) {
+  if (value.is_string()) return !value.as_string()->empty();
   return !value.is_null();
 }
 
@@ -61,8 +61,8 @@ bool decide_by_medium(const Signals& s, Channel* out) {
 bool decide_by_click_id(const Signals& s, Channel* out) {
   if (s.campaign == nullptr) return false;
   for (const auto& id : rules::click_ids()) {
-    for (const auto& item : s.campaign->items()) {
-      if (rules::iequals(item.key(), id.name) && has_value(item.value())) {
+    for (const json::Member& member : s.campaign->members()) {
+      if (rules::iequals(member.key, id.name) && has_value(member.value)) {
         *out = id.channel;
         return true;
       }
@@ -136,7 +136,7 @@ constexpr Step kSteps[] = {
     {OMNI_RULE_DOC("Nothing else"), OMNI_RULE_DOC("`direct`."), decide_direct},
 };
 
-Channel classify(const json* campaign, const Url* referrer, const Url* page) {
+Channel classify(const Value* campaign, const Url* referrer, const Url* page) {
   Signals s;
   s.campaign = campaign != nullptr && campaign->is_object() ? campaign : nullptr;
   s.medium = rules::normalize_medium(campaign_text(s.campaign, "medium"));
@@ -167,13 +167,13 @@ std::string url_for_event(const Url& url) {
     out += '?';
     out += url.query;
   }
-  return utf8_lossy(out);
+  return out;  // a json::Value repairs any invalid UTF-8 the URL's text holds
 }
 
 // Adds each key of `from` that `into` lacks.
-void add_missing(json* into, json from) {
-  for (auto& item : from.items()) {
-    if (into->find(item.key()) == into->end()) (*into)[item.key()] = std::move(item.value());
+void add_missing(Value* into, Value from) {
+  for (json::Member& member : from.take_members()) {
+    if (!into->contains(member.key)) into->set(member.key, std::move(member.value));
   }
 }
 
@@ -209,8 +209,8 @@ bool parse_channel(std::string_view name, Channel* channel) {
   return false;
 }
 
-json campaign_from_url(std::string_view page_url) {
-  json campaign = json::object();
+Value campaign_from_url(std::string_view page_url) {
+  Value campaign = Value::object();
   Url url;
   if (!parse_url(page_url, &url)) return campaign;
   for (auto& param : parse_query(url.query)) {
@@ -224,12 +224,12 @@ json campaign_from_url(std::string_view page_url) {
     } else {
       continue;
     }
-    if (campaign.find(key) == campaign.end()) campaign[key] = std::move(param.second);
+    if (!campaign.contains(key)) campaign.set(key, std::move(param.second));
   }
   return campaign;
 }
 
-Channel classify_channel(const json& campaign, std::string_view referrer_url,
+Channel classify_channel(const Value& campaign, std::string_view referrer_url,
                          std::string_view page_url) {
   Url referrer;
   Url page;
@@ -238,9 +238,9 @@ Channel classify_channel(const json& campaign, std::string_view referrer_url,
   return classify(&campaign, has_referrer ? &referrer : nullptr, has_page ? &page : nullptr);
 }
 
-void enrich_context(const PageContext& page, json* context) {
+void enrich_context(const PageContext& page, Value* context) {
   if (context == nullptr) return;
-  if (context->is_null()) *context = json::object();
+  if (context->is_null()) *context = Value::object();
   if (!context->is_object()) return;
 
   Url page_url;
@@ -248,37 +248,36 @@ void enrich_context(const PageContext& page, json* context) {
   const bool has_page = parse_url(page.url, &page_url);
   const bool has_referrer = parse_url(page.referrer, &referrer);
 
-  json page_fields = json::object();
+  // Strings from the page go in as they are: a json::Value replaces invalid UTF-8 with U+FFFD.
+  Value page_fields = Value::object();
   if (has_page) {
-    page_fields["url"] = url_for_event(page_url);
-    page_fields["path"] = utf8_lossy(page_url.path);
-    page_fields["search"] = page_url.query.empty() ? std::string() : utf8_lossy("?" + page_url.query);
+    page_fields.set("url", url_for_event(page_url));
+    page_fields.set("path", page_url.path);
+    page_fields.set("search", page_url.query.empty() ? std::string() : "?" + page_url.query);
   }
-  if (has_referrer) page_fields["referrer"] = url_for_event(referrer);
-  if (!page.title.empty()) page_fields["title"] = utf8_lossy(page.title);
-  const auto page_it = context->find("page");
-  if (page_it == context->end()) {
-    if (!page_fields.empty()) (*context)["page"] = std::move(page_fields);
-  } else if (page_it->is_object()) {
-    add_missing(&*page_it, std::move(page_fields));
-  }
-
-  json url_campaign = has_page ? campaign_from_url(page.url) : json::object();
-  const auto campaign_it = context->find("campaign");
-  if (campaign_it == context->end()) {
-    if (!url_campaign.empty()) (*context)["campaign"] = std::move(url_campaign);
-  } else if (campaign_it->is_object()) {
-    add_missing(&*campaign_it, std::move(url_campaign));
+  if (has_referrer) page_fields.set("referrer", url_for_event(referrer));
+  if (!page.title.empty()) page_fields.set("title", page.title);
+  if (Value* existing = context->find("page")) {
+    if (existing->is_object()) add_missing(existing, std::move(page_fields));
+  } else if (!page_fields.empty()) {
+    context->set("page", std::move(page_fields));
   }
 
-  if (context->find("channel") == context->end()) {
-    // Classify from the campaign the event will carry: the caller's keys and the URL's.
-    const auto carried = context->find("campaign");
-    const json* campaign =
-        carried != context->end() && carried->is_object() ? &*carried : &url_campaign;
+  Value url_campaign = has_page ? campaign_from_url(page.url) : Value::object();
+  if (Value* existing = context->find("campaign")) {
+    if (existing->is_object()) add_missing(existing, std::move(url_campaign));
+  } else if (!url_campaign.empty()) {
+    context->set("campaign", std::move(url_campaign));
+  }
+
+  if (!context->contains("channel")) {
+    // Classify from the campaign the event will carry: the caller's keys and the URL's. (When
+    // url_campaign was moved above, the context carries it and it is not read here.)
+    const Value* carried = context->find("campaign");
+    const Value* campaign = carried != nullptr && carried->is_object() ? carried : &url_campaign;
     const Channel channel = classify(campaign, has_referrer ? &referrer : nullptr,
                                      has_page ? &page_url : nullptr);
-    (*context)["channel"] = channel_name(channel);
+    context->set("channel", channel_name(channel));
   }
 }
 

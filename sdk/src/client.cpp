@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "omni/ids.hpp"
-#include "omni/json_input.hpp"
 
 namespace omni {
 namespace {
@@ -51,7 +50,7 @@ Status Client::load_identity(const std::string& handed_over_anonymous_id) {
 
   got = storage_.get(kTraitsKey, &stored);
   if (got.ok()) {
-    auto traits = parse_json_input(stored);
+    auto traits = json::parse(stored);
     // Unreadable traits are a cache, not events: start again rather than refuse to start.
     if (traits.ok() && traits.value().is_object()) traits_ = std::move(traits).value();
   } else if (got.code() != ErrorCode::kNotFound) {
@@ -60,7 +59,7 @@ Status Client::load_identity(const std::string& handed_over_anonymous_id) {
   return Status::Ok();
 }
 
-Status Client::save_identity(const std::string& user_id, const nlohmann::json& traits) {
+Status Client::save_identity(const std::string& user_id, const json::Value& traits) {
   WriteBatch batch;
   if (user_id.empty()) {
     batch.erase(kUserIdKey);
@@ -74,20 +73,22 @@ Status Client::save_identity(const std::string& user_id, const nlohmann::json& t
 Result<QueuedEvent> Client::enqueue(EventInput input, const PageContext* page) {
   input.anonymous_id = anonymous_id_;
   std::string next_user_id = user_id_;
-  nlohmann::json next_traits;  // null: the kept traits do not change
+  json::Value next_traits;  // null: the kept traits do not change
   bool identity_changes = false;
 
   switch (input.type) {
     case EventType::kIdentify:
       if (!input.user_id.empty() && input.user_id != user_id_) {
         // A different person on this device: their traits are not the previous user's.
-        next_traits = user_id_.empty() ? traits_ : nlohmann::json::object();
+        next_traits = user_id_.empty() ? traits_ : json::Value::object();
         next_user_id = input.user_id;
         identity_changes = true;
       }
       if (input.traits.is_object() && !input.traits.empty()) {
         if (next_traits.is_null()) next_traits = traits_;
-        next_traits.update(input.traits);
+        for (const json::Member& trait : input.traits.members()) {
+          next_traits.set(trait.key, trait.value);
+        }
         identity_changes = true;
       }
       break;
@@ -104,9 +105,11 @@ Result<QueuedEvent> Client::enqueue(EventInput input, const PageContext* page) {
 
   auto event = build_event(std::move(input), clock_, random_);
   if (!event.ok()) return event.status();
+  BuiltEvent& built = event.value();
+  const json::Value* message_id = built.value.find("messageId");  // build_event always sets it
   QueuedEvent queued;
-  queued.message_id = event.value()["messageId"].get<std::string>();
-  queued.json = event.value().dump();
+  queued.message_id = std::string(message_id != nullptr ? message_id->string_or("") : "");
+  queued.json = std::move(built.text);
   Status appended = queue_.append(queued.message_id, queued.json);
   if (!appended.ok()) return appended;
 
@@ -131,7 +134,7 @@ Status Client::reset() {
   if (!saved.ok()) return saved;
   anonymous_id_ = std::move(anonymous_id);
   user_id_.clear();
-  traits_ = nlohmann::json::object();
+  traits_ = json::Value::object();
   return Status::Ok();
 }
 

@@ -4,8 +4,7 @@
 #include <set>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
+#include "omni/json.hpp"
 #include "omni/timestamp.hpp"
 
 namespace omni {
@@ -154,10 +153,8 @@ Result<OutboundQueue> OutboundQueue::open(Storage& storage, Clock& clock, Random
   queue.random_ = &random;
   queue.config_ = std::move(config);
   if (!queue.config_.write_key.empty()) {
-    // The replacing error handler keeps dump() from throwing (aborting, under JSON_NOEXCEPTION)
-    // on a key that is not valid UTF-8.
-    queue.write_key_json_ = nlohmann::json(queue.config_.write_key)
-                                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // A key that is not valid UTF-8 is written with U+FFFD (the collector then refuses it).
+    json::append_quoted(queue.write_key_json_, queue.config_.write_key);
   }
 
   std::vector<std::pair<std::string, std::string>> rows;

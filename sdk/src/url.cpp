@@ -163,18 +163,8 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
 }
 
 std::string utf8_lossy(std::string_view bytes) {
-  static constexpr char kReplacement[] = "\xEF\xBF\xBD";
   std::string out;
-  out.reserve(bytes.size());
-  for (std::size_t i = 0; i < bytes.size();) {
-    const utf8::Sequence sequence = utf8::next(bytes, i);
-    if (sequence.valid) {
-      out.append(bytes.substr(i, sequence.length));
-    } else {
-      out += kReplacement;
-    }
-    i += sequence.length;
-  }
+  utf8::append_lossy(out, bytes);
   return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace omni::utf8 {
@@ -44,6 +45,36 @@ inline Sequence next(std::string_view text, std::size_t i) {
     high = 0xbf;
   }
   return {width, true};
+}
+
+/// True when every sequence of `text` is valid. ASCII runs cost one comparison per byte.
+inline bool is_valid(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const Sequence sequence = next(text, i);
+    if (!sequence.valid) return false;
+    i += sequence.length;
+  }
+  return true;
+}
+
+/// Appends `text` with each ill-formed sequence replaced by U+FFFD.
+inline void append_lossy(std::string& out, std::string_view text) {
+  static constexpr char kReplacement[] = "\xEF\xBF\xBD";
+  out.reserve(out.size() + text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const Sequence sequence = next(text, i);
+    if (sequence.valid) {
+      out.append(text.data() + i, sequence.length);
+    } else {
+      out += kReplacement;
+    }
+    i += sequence.length;
+  }
 }
 
 }  // namespace omni::utf8

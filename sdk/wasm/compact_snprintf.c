@@ -2,12 +2,14 @@
  * snprintf for omni.wasm, replacing musl's printf engine at link time.
  *
  * Why: musl's vfprintf (with its floating-point and wide-character paths) costs 5.8 KB raw /
- * 2.8 KB brotli of omni.wasm net of this file (measured; docs/wasm.md), and the core's only callers are
- * nlohmann's escapes "\\u%04x" and "<U+%.4X>". This implements C99 snprintf for integers,
- * characters, strings and pointers (d i u o x X c s p %, flags - 0 + space #, width and
- * precision including '*', length modifiers hh h l ll z j t). A floating-point or other
- * conversion is written as '?' instead of pulling the float formatter back in; nothing in the
- * core formats floats with printf (numbers are written by nlohmann's own dtoa).
+ * 2.8 KB brotli of omni.wasm net of this file (measured; docs/wasm.md). Its callers were
+ * nlohmann's escapes; since the core has its own JSON nothing calls snprintf and LTO drops this
+ * file, which stays linked as a guard: a future caller gets it instead of musl's engine.
+ * This implements C99 snprintf for integers, characters, strings and pointers (d i u o x X c
+ * s p %, flags - 0 + space #, width and precision including '*', length modifiers hh h l ll z j
+ * t). A floating-point or other conversion is written as '?' instead of pulling the float
+ * formatter back in; nothing in the core formats floats (JSON numbers stay the text they
+ * arrived as).
  *
  * The native test build compiles this file with OMNI_SNPRINTF_NAME set to another name and
  * checks it against glibc (tests/wasm/compact_snprintf_test.cpp).

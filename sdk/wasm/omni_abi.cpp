@@ -3,24 +3,22 @@
 #include "omni_abi.h"
 
 #include <charconv>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "omni/client.hpp"
-#include "omni/json_input.hpp"
+#include "omni/json.hpp"
 #include "omni/memory_storage.hpp"
 
 namespace {
 
-using nlohmann::json;
+using omni::json::Value;
 
 // What one handle owns: the effects the Client borrows, then the Client itself.
 struct Instance {
@@ -44,13 +42,14 @@ char* copy_out(const std::string& text) {
   return out;
 }
 
-// Results are assembled as text. They have a handful of fixed shapes, and building them as
-// nlohmann objects cost ~15 KB of wasm in initializer-list code (measured; docs/wasm.md).
+// Results are assembled as text: they have a handful of fixed shapes, and text needs no
+// intermediate values.
 
-// A JSON string literal. Invalid UTF-8 (only stored bytes could hold it) is replaced rather
-// than allowed to abort the instance.
+// A JSON string literal. Invalid UTF-8 (only stored bytes could hold it) becomes U+FFFD.
 std::string quote(std::string_view text) {
-  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  omni::json::append_quoted(out, text);
+  return out;
 }
 
 std::string number(std::uint64_t n) {
@@ -71,40 +70,49 @@ Instance* find(std::uint32_t handle) {
 }
 
 omni::Status unknown_handle(std::uint32_t handle) {
-  return omni::Status::NotFound("no instance with handle " + std::to_string(handle));
+  return omni::Status::NotFound("no instance with handle " + number(handle));
 }
 
-bool parse_object(const char* text, size_t len, json* out) {
+bool parse_object(const char* text, size_t len, Value* out) {
   if (text == nullptr) return false;
-  auto parsed = omni::parse_json_input(std::string_view(text, len));
+  auto parsed = omni::json::parse(std::string_view(text, len));
   if (!parsed.ok()) return false;
   *out = std::move(parsed).value();
   return out->is_object();
 }
 
-// Time arrives as a JS number: whole milliseconds since the epoch, or the call is refused.
+// The latest time accepted, about the year 287,000: beyond any clock, below 2^53.
+constexpr std::int64_t kMaxMs = 9000000000000000;
+
+// Time arrives as a JS number of milliseconds since the epoch, sometimes with a fraction
+// (performance.timeOrigin + performance.now()): the whole milliseconds are kept.
 bool to_ms(double value, std::int64_t* ms) {
-  if (!std::isfinite(value) || value < 0 || value > 9.0e15) return false;
+  if (!(value >= 0 && value <= static_cast<double>(kMaxMs))) return false;  // NaN fails too
   *ms = static_cast<std::int64_t>(value);
   return true;
 }
 
-bool read_ms(const json& object, const char* key, std::int64_t* ms) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number() && to_ms(it->get<double>(), ms);
+bool read_ms(const Value& object, const char* key, std::int64_t* ms) {
+  const Value* field = object.find(key);
+  std::int64_t whole = 0;
+  if (field == nullptr || !field->to_int64_truncated(&whole) || whole < 0 || whole > kMaxMs) {
+    return false;
+  }
+  *ms = whole;
+  return true;
 }
 
-std::string string_or_empty(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+std::string string_or_empty(const Value& object, const char* key) {
+  const Value* field = object.find(key);
+  return field != nullptr ? std::string(field->string_or("")) : std::string();
 }
 
 // Moves an optional object field out of `request` into `target`; null counts as absent.
-omni::Status take_object(json* request, const char* key, json* target) {
-  auto it = request->find(key);
-  if (it == request->end() || it->is_null()) return omni::Status::Ok();
-  if (!it->is_object()) return omni::Status::InvalidEvent(std::string("`") + key + "` must be an object");
-  *target = std::move(*it);
+omni::Status take_object(Value* request, const char* key, Value* target) {
+  Value* field = request->find(key);
+  if (field == nullptr || field->is_null()) return omni::Status::Ok();
+  if (!field->is_object()) return omni::Status::InvalidEvent(std::string("`") + key + "` must be an object");
+  *target = std::move(*field);
   return omni::Status::Ok();
 }
 
@@ -124,13 +132,13 @@ bool hex_seed(const std::string& hex, std::uint8_t* out, std::size_t n) {
   return true;
 }
 
-omni::Status read_queue_config(const json& config, omni::QueueConfig* queue) {
-  auto it = config.find("queue");
-  if (it == config.end()) return omni::Status::Ok();
-  if (!it->is_object()) return omni::Status::InvalidArgument("`queue` must be an object");
-  for (const auto& [key, value] : it->items()) {
+omni::Status read_queue_config(const Value& config, omni::QueueConfig* queue) {
+  const Value* settings = config.find("queue");
+  if (settings == nullptr) return omni::Status::Ok();
+  if (!settings->is_object()) return omni::Status::InvalidArgument("`queue` must be an object");
+  for (const auto& [key, value] : settings->members()) {
     if (key == "overflow") {
-      const std::string policy = value.is_string() ? value.get<std::string>() : std::string();
+      const std::string_view policy = value.string_or("");
       if (policy == "drop_oldest") {
         queue->overflow = omni::QueueConfig::Overflow::kDropOldest;
       } else if (policy == "reject_new") {
@@ -141,11 +149,11 @@ omni::Status read_queue_config(const json& config, omni::QueueConfig* queue) {
       continue;
     }
     // Every setting is a count, a byte size or a duration: positive and below 2^31.
-    if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0 ||
-        value.get<std::uint64_t>() > 0x7fffffffu) {
+    std::int64_t setting = 0;
+    if (!value.to_int64(&setting) || setting < 1 || setting > 0x7fffffff) {
       return omni::Status::InvalidArgument("queue." + key + " must be an integer from 1 to 2^31-1");
     }
-    const auto n = static_cast<std::uint32_t>(value.get<std::uint64_t>());
+    const auto n = static_cast<std::uint32_t>(setting);
     if (key == "maxBatchEvents") queue->max_batch_events = n;
     else if (key == "maxBatchBytes") queue->max_batch_bytes = n;
     else if (key == "maxBatchAgeMs") queue->max_batch_age_ms = n;
@@ -182,18 +190,14 @@ std::string batch_fields(const omni::Batch& batch) {
 // {"error": {"rejected": [{"messageId": "..."}, ...]}}.
 std::vector<std::string> rejected_ids(const std::string& body) {
   std::vector<std::string> ids;
-  auto result = omni::parse_json_input(body);
-  if (!result.ok() || !result.value().is_object()) return ids;
-  const json& parsed = result.value();
-  auto error = parsed.find("error");
-  if (error == parsed.end() || !error->is_object()) return ids;
-  auto rejected = error->find("rejected");
-  if (rejected == error->end() || !rejected->is_array()) return ids;
-  for (const auto& item : *rejected) {
-    if (item.is_object()) {
-      std::string id = string_or_empty(item, "messageId");
-      if (!id.empty()) ids.push_back(std::move(id));
-    }
+  auto parsed = omni::json::parse(body);
+  if (!parsed.ok()) return ids;
+  const Value* error = parsed.value().find("error");
+  const Value* rejected = error != nullptr ? error->find("rejected") : nullptr;
+  if (rejected == nullptr) return ids;
+  for (const Value& item : rejected->items()) {
+    std::string id = string_or_empty(item, "messageId");
+    if (!id.empty()) ids.push_back(std::move(id));
   }
   return ids;
 }
@@ -216,7 +220,7 @@ char* omni_error_codes(void) {
 }
 
 char* omni_create(const char* config_text, size_t len) {
-  json config;
+  Value config;
   if (!parse_object(config_text, len, &config)) {
     return fail(omni::Status::InvalidJson("config must be a JSON object"));
   }
@@ -239,15 +243,14 @@ char* omni_create(const char* config_text, size_t len) {
   omni::Status queue_config = read_queue_config(config, &client_config.queue);
   if (!queue_config.ok()) return fail(queue_config);
 
-  auto stored = config.find("stored");
-  if (stored != config.end()) {
+  if (Value* stored = config.find("stored")) {
     if (!stored->is_object()) return fail(omni::Status::InvalidArgument("`stored` must be an object"));
     omni::WriteBatch restore;
-    for (const auto& [key, value] : stored->items()) {
-      if (!value.is_string()) {
-        return fail(omni::Status::InvalidArgument("stored value of `" + key + "` must be a string"));
+    for (omni::json::Member& entry : stored->take_members()) {
+      if (!entry.value.is_string()) {
+        return fail(omni::Status::InvalidArgument("stored value of `" + entry.key + "` must be a string"));
       }
-      restore.put(key, value.get<std::string>());
+      restore.put(std::move(entry.key), entry.value.take_string());
     }
     (void)instance->storage.apply(restore);  // memory storage cannot fail
   }
@@ -277,7 +280,7 @@ void omni_destroy(uint32_t handle) {
 char* omni_enqueue(uint32_t handle, const char* request_text, size_t len) {
   Instance* instance = find(handle);
   if (instance == nullptr) return fail(unknown_handle(handle));
-  json request;
+  Value request;
   if (!parse_object(request_text, len, &request)) {
     return fail(omni::Status::InvalidJson("request must be a JSON object"));
   }
@@ -309,12 +312,12 @@ char* omni_enqueue(uint32_t handle, const char* request_text, size_t len) {
   }
 
   omni::PageContext page;
-  auto page_it = request.find("page");
-  const bool has_page = page_it != request.end() && page_it->is_object();
+  const Value* page_fields = request.find("page");
+  const bool has_page = page_fields != nullptr && page_fields->is_object();
   if (has_page) {
-    page.url = string_or_empty(*page_it, "url");
-    page.referrer = string_or_empty(*page_it, "referrer");
-    page.title = string_or_empty(*page_it, "title");
+    page.url = string_or_empty(*page_fields, "url");
+    page.referrer = string_or_empty(*page_fields, "referrer");
+    page.title = string_or_empty(*page_fields, "title");
   }
 
   auto queued = instance->client->enqueue(std::move(input), has_page ? &page : nullptr);
@@ -373,24 +376,27 @@ char* omni_report(uint32_t handle, double now_ms, const char* outcome_text, size
   std::int64_t now = 0;
   if (!to_ms(now_ms, &now)) return fail(omni::Status::InvalidArgument("`now` must be milliseconds since the epoch"));
   instance->clock.set(now);
-  json outcome;
+  Value outcome;
   if (!parse_object(outcome_text, len, &outcome)) {
     return fail(omni::Status::InvalidJson("outcome must be a JSON object"));
   }
-  auto batch_id = outcome.find("batchId");
-  auto status = outcome.find("status");
-  if (batch_id == outcome.end() || !batch_id->is_number_unsigned() || status == outcome.end() ||
-      !status->is_number_integer()) {
+  const Value* batch_id_field = outcome.find("batchId");
+  const Value* status_field = outcome.find("status");
+  std::int64_t batch_id = 0;
+  std::int64_t status = 0;
+  if (batch_id_field == nullptr || !batch_id_field->to_int64(&batch_id) || batch_id < 0 ||
+      status_field == nullptr || !status_field->to_int64(&status) || status < std::numeric_limits<int>::min() ||
+      status > std::numeric_limits<int>::max()) {
     return fail(omni::Status::InvalidArgument("outcome needs integer `batchId` and `status`"));
   }
   omni::SendOutcome send;
-  send.http_status = status->get<int>();
+  send.http_status = static_cast<int>(status);
   std::int64_t retry_after = 0;
   if (read_ms(outcome, "retryAfterMs", &retry_after)) send.retry_after_ms = retry_after;
   if (send.http_status == 400) send.rejected_message_ids = rejected_ids(string_or_empty(outcome, "body"));
 
   auto& queue = instance->client->queue();
-  omni::Status reported = queue.report(batch_id->get<std::uint64_t>(), send);
+  omni::Status reported = queue.report(static_cast<std::uint64_t>(batch_id), send);
   if (!reported.ok()) return fail(reported);
   return ok("{\"dropped\":" + dropped_text(queue.take_dropped()) + "}");
 }

@@ -63,22 +63,36 @@ TEST_CASE("a body of the wrong shape is an invalid request", "[ingest]") {
   CHECK(parse_error("\"track\"", EventType::kTrack).message == "the body must be a JSON object");
 }
 
-TEST_CASE("JSON nested deeper than the limit is refused before parsing", "[ingest]") {
+TEST_CASE("JSON nested deeper than the limit is an invalid request, not malformed", "[ingest]") {
   std::string deep = R"({"batch":[{"properties":)";
   for (int i = 0; i < 100; ++i) deep += "[";
   for (int i = 0; i < 100; ++i) deep += "]";
   deep += "}]}";
-  CHECK(parse_error(deep).kind == BodyErrorKind::kInvalidRequest);
-  CHECK(exceeds_json_depth(deep, kMaxJsonDepth));
+  const BodyError error = parse_error(deep);
+  CHECK(error.kind == BodyErrorKind::kInvalidRequest);
+  CHECK(error.message == "JSON nests deeper than 64 levels");
+  // The limit counts from the body: an event keeps 61 levels of its own.
+  std::string limit = R"({"batch":[{"properties":)";
+  for (int i = 0; i < 61; ++i) limit += "[";
+  for (int i = 0; i < 61; ++i) limit += "]";
+  limit += "}]}";
+  CHECK(parsed(limit).events.size() == 1);
   // Brackets inside strings do not count.
-  CHECK_FALSE(exceeds_json_depth(R"({"a":"[[[[[[[[[[[[\"[[[["})", 3));
-  CHECK(exceeds_json_depth("[[[[", 3));
-  CHECK_FALSE(exceeds_json_depth("[[[]]]", 3));
-  // An escaped quote does not end a string; an escaped backslash before a quote does.
-  CHECK_FALSE(exceeds_json_depth(R"({"a":"\"[[[[[\""})", 3));
-  CHECK(exceeds_json_depth(R"({"a":"x\\","b":[[[[]]]]})", 3));
-  CHECK_FALSE(exceeds_json_depth(R"({"a":"x\\","b":[[]]})", 3));
-  CHECK_FALSE(exceeds_json_depth(R"({"a":"unterminated [[[[[)", 3));
+  CHECK(parsed(R"({"batch":[],"x":")" + std::string(100, '[') + R"("})").events.empty());
+}
+
+TEST_CASE("a malformed body's message names the byte at fault", "[ingest]") {
+  CHECK(parse_error(R"({"batch":[1,]})").message ==
+        "the body is invalid JSON at byte 12: expected a value");
+}
+
+TEST_CASE("numbers are stored exactly as the client wrote them", "[ingest]") {
+  auto prepared = prepare(R"({"batch":[{"type":"track","event":"Order Completed","anonymousId":"a",
+      "messageId":"m","properties":{"total":19.90,"tax":1E1,"qty":-0,"id":123456789012345678901234}}]})");
+  REQUIRE(prepared.rows.size() == 1);
+  CHECK(prepared.rows[0].body.find(
+            R"("properties":{"total":19.90,"tax":1E1,"qty":-0,"id":123456789012345678901234})") !=
+        std::string::npos);
 }
 
 TEST_CASE("the body's writeKey is taken out of the body", "[ingest]") {

@@ -172,3 +172,31 @@ TEST_CASE("calls on an unknown handle fail with not_found", "[abi]") {
   CHECK(error_code(omni_next(9999, kNow, 0)) == "not_found");
   CHECK(error_code(omni_take_writes(9999)) == "not_found");
 }
+
+TEST_CASE("numbers in a call are queued exactly as the host wrote them", "[abi]") {
+  auto handle = create(base_config());
+  // Written by hand: a JSON library would re-spell 19.90 as 19.9.
+  const std::string request =
+      R"({"type":"track","event":"Order Completed","now":1790000000000.75,)"
+      R"("timestamp":1790000000123.9,"properties":{"total":19.90,"tax":1E1,"id":123456789012345678901234}})";
+  char* out = omni_enqueue(handle, request.data(), request.size());
+  REQUIRE(out != nullptr);
+  const std::string text = out;
+  omni_free(out);
+  INFO(text);
+  CHECK(text.find(R"("properties":{"total":19.90,"tax":1E1,"id":123456789012345678901234})") !=
+        std::string::npos);
+  // Fractions of a millisecond are dropped, as a JS number of ms would be floored.
+  CHECK(text.find(R"("timestamp":"2026-09-21T14:13:20.123Z")") != std::string::npos);
+  omni_destroy(handle);
+}
+
+TEST_CASE("a time that is not a non-negative number of ms is refused", "[abi]") {
+  auto handle = create(base_config());
+  for (const char* now : {"-1", "\"1790000000000\"", "1e400", "null", "9000000000000001"}) {
+    INFO(now);
+    const std::string request = std::string(R"({"type":"track","event":"A","now":)") + now + "}";
+    CHECK(error_code(omni_enqueue(handle, request.data(), request.size())) == "invalid_argument");
+  }
+  omni_destroy(handle);
+}

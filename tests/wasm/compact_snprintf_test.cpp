@@ -27,7 +27,7 @@ void same_as_libc(std::size_t cap, const char* format, Args... args) {
 
 }  // namespace
 
-TEST_CASE("the escapes nlohmann writes come out as libc writes them", "[snprintf]") {
+TEST_CASE("JSON-style \\u escapes come out as libc writes them", "[snprintf]") {
   same_as_libc(7, "\\u%04x", 0x1f);
   same_as_libc(9, "<U+%.4X>", 0x7);
   same_as_libc(13, "\\u%04x\\u%04x", 0xd83d, 0xde00);

@@ -7,15 +7,15 @@
 // equal, so the documentation cannot drift from the code.
 //
 // Every function is pure and thread-safe, needs no clock or I/O, and accepts arbitrary input:
-// a malformed URL yields no campaign and counts as absent; it never crashes or aborts. Every
-// string placed into JSON is valid UTF-8 (invalid bytes become U+FFFD).
+// a malformed URL yields no campaign and counts as absent; it never crashes or aborts. Text
+// decoded from a URL that is not valid UTF-8 holds U+FFFD in place of the bad bytes.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "omni/json.hpp"
 
 namespace omni {
 
@@ -68,13 +68,13 @@ struct PageContext {
 /// without regard to case; keys come out lower-case (click ids in their canonical spelling, "ScCid").
 /// Values are decoded ("+" is a space); empty values are skipped and, when a parameter repeats,
 /// the first non-empty value wins. An empty object when there is none or the URL does not parse.
-nlohmann::json campaign_from_url(std::string_view page_url);
+json::Value campaign_from_url(std::string_view page_url);
 
 /// The channel of a touchpoint, from its campaign (an object shaped like campaign_from_url's
 /// result; anything else counts as no campaign), the referrer URL and the page URL (either may be
 /// empty or malformed, which counts as absent). The precedence and every table are documented in
 /// docs/channels.md (rendered by channel_rules_markdown()).
-Channel classify_channel(const nlohmann::json& campaign, std::string_view referrer_url,
+Channel classify_channel(const json::Value& campaign, std::string_view referrer_url,
                          std::string_view page_url);
 
 /// Fills `*context` for an event from the page, never overwriting a key the caller already set:
@@ -87,7 +87,7 @@ Channel classify_channel(const nlohmann::json& campaign, std::string_view referr
 ///    and page.url.
 /// A null `*context` becomes an object; a null `context` pointer, or a context that is neither
 /// null nor an object, is left unchanged.
-void enrich_context(const PageContext& page, nlohmann::json* context);
+void enrich_context(const PageContext& page, json::Value* context);
 
 /// The site a host belongs to, for same-site (internal) comparison: the host lower-cased, without
 /// a trailing dot, cut to its last two labels, or its last three when the last two are a shared

@@ -10,11 +10,10 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "omni/attribution.hpp"
 #include "omni/effects.hpp"
 #include "omni/event.hpp"
+#include "omni/json.hpp"
 #include "omni/outbound_queue.hpp"
 #include "omni/status.hpp"
 
@@ -23,7 +22,7 @@ namespace omni {
 /// An event as it was queued.
 struct QueuedEvent {
   std::string message_id;
-  std::string json;  // the event exactly as queued and sent, compact
+  std::string json;  // the event exactly as queued and sent, compact (serialized once)
 };
 
 struct ClientConfig {
@@ -53,7 +52,7 @@ class Client {
 
   const std::string& anonymous_id() const { return anonymous_id_; }
   const std::string& user_id() const { return user_id_; }
-  const nlohmann::json& traits() const { return traits_; }
+  const json::Value& traits() const { return traits_; }
   OutboundQueue& queue() { return queue_; }
 
  private:
@@ -61,7 +60,7 @@ class Client {
       : storage_(storage), clock_(clock), random_(random), queue_(std::move(queue)) {}
 
   Status load_identity(const std::string& handed_over_anonymous_id);
-  Status save_identity(const std::string& user_id, const nlohmann::json& traits);
+  Status save_identity(const std::string& user_id, const json::Value& traits);
 
   Storage& storage_;
   Clock& clock_;
@@ -69,7 +68,7 @@ class Client {
   OutboundQueue queue_;
   std::string anonymous_id_;
   std::string user_id_;
-  nlohmann::json traits_ = nlohmann::json::object();
+  json::Value traits_ = json::Value::object();
 };
 
 }  // namespace omni

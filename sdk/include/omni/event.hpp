@@ -4,8 +4,7 @@
 // validate_event(). Both run this same code, so a client and the server never disagree about
 // what a valid event is.
 //
-// Contract: no function here throws, nor makes a nlohmann call that aborts under JSON_NOEXCEPTION,
-// whatever JSON it is given (recursion follows the JSON's nesting, as dump() does); failures are Status
+// Contract: no function here throws or aborts, whatever JSON it is given; failures are Status
 // values (InvalidEvent, EventTooLarge) whose message names the field and the rule. All functions
 // are reentrant; build_event touches only the clock and randomness passed to it, and returns an
 // event the caller owns.
@@ -16,9 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "omni/effects.hpp"
+#include "omni/json.hpp"
 #include "omni/status.hpp"
 
 namespace omni {
@@ -50,7 +48,7 @@ bool parse_event_type(std::string_view name, EventType* type);
 /// dedup key). Unknown top-level keys (`integrations`, `version`, `channel`, ...) are allowed.
 /// The first rule broken is reported, e.g. "track needs a non-empty string `event`". Never
 /// aborts, whatever the JSON holds. Pure and thread-safe.
-Status validate_event(const nlohmann::json& event);
+Status validate_event(const json::Value& event);
 
 /// EventTooLarge when a serialized event is over kMaxEventBytes.
 Status check_event_size(std::size_t serialized_bytes);
@@ -65,12 +63,19 @@ struct EventInput {
   std::string anonymous_id;
   std::string previous_id;   // alias: the id being linked from (required)
   std::string group_id;      // group (required)
-  nlohmann::json properties = nlohmann::json::object();
-  nlohmann::json traits = nlohmann::json::object();
-  nlohmann::json context = nlohmann::json::object();
+  json::Value properties = json::Value::object();
+  json::Value traits = json::Value::object();
+  json::Value context = json::Value::object();
   /// When the call happened (ms since epoch); 0 means now (from the clock). Calls queued before
   /// the SDK loaded pass their original time here.
   std::int64_t timestamp_ms = 0;
+};
+
+/// A built event: the value, and its compact text exactly as it is queued and sent. The text
+/// is made once, in build_event, which needs it to check the size anyway.
+struct BuiltEvent {
+  json::Value value;
+  std::string text;  // value.dump()
 };
 
 /// Builds a complete, validated event: `type`, the type's fields, `messageId` (UUIDv7 from the
@@ -82,13 +87,14 @@ struct EventInput {
 /// (group), "properties" (track, page, screen), "traits" (identify, group), and "context" always.
 /// Empty strings are omitted; a null properties / traits / context becomes {}. The time is
 /// `timestamp_ms`, or the clock read once when it is 0; it must fall within years 1970..9999.
-/// messageId is uuid_v7 of that time, so replayed calls keep their order. Strings that are not
-/// valid UTF-8 are rejected (InvalidEvent) because serializing them would abort. The result
-/// passes validate_event and its compact dump() is at most kMaxEventBytes.
-Result<nlohmann::json> build_event(const EventInput& input, Clock& clock, Random& random);
+/// messageId is uuid_v7 of that time, so replayed calls keep their order. A string field of
+/// `input` that is not valid UTF-8 is rejected (InvalidEvent naming it) rather than repaired:
+/// the caller sent broken text. The event passes validate_event and its text is at most
+/// kMaxEventBytes.
+Result<BuiltEvent> build_event(const EventInput& input, Clock& clock, Random& random);
 
 /// The same, moving the strings and JSON out of `input` instead of copying them (the browser
 /// path builds an EventInput per call and hands it over). `input` is left valid but unspecified.
-Result<nlohmann::json> build_event(EventInput&& input, Clock& clock, Random& random);
+Result<BuiltEvent> build_event(EventInput&& input, Clock& clock, Random& random);
 
 }  // namespace omni

@@ -35,14 +35,14 @@ bool parse_url(std::string_view text, Url* out);
 
 /// Decodes "%XX" escapes (either case of hex digit). An escape that is not two hex digits is kept
 /// as it is ("100%" stays "100%"). With `plus_is_space`, "+" becomes a space (form encoding, as
-/// in query strings). The result is raw bytes: it may hold NUL or invalid UTF-8; pass it through
-/// utf8_lossy() before it goes into JSON.
+/// in query strings). The result is raw bytes: it may hold NUL or invalid UTF-8 (utf8_lossy()
+/// makes it valid).
 std::string percent_decode(std::string_view s, bool plus_is_space);
 
 /// Replaces every ill-formed UTF-8 sequence (overlong forms, surrogates, code points past
 /// U+10FFFF, truncated or stray bytes) with U+FFFD, one per maximal ill-formed subpart, as a
-/// browser's UTF-8 decoder does. Well-formed input comes back unchanged. nlohmann::json aborts
-/// (under JSON_NOEXCEPTION) when it serializes invalid UTF-8, so decoded text passes through here.
+/// browser's UTF-8 decoder does (json::Value applies the same rule to text it is given).
+/// Well-formed input comes back unchanged.
 std::string utf8_lossy(std::string_view bytes);
 
 /// Query parameters in order, as a browser's URLSearchParams sees them: one leading "?" is

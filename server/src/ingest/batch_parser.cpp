@@ -1,7 +1,7 @@
 #include "ingest/batch_parser.hpp"
 
-#include <cstring>
 #include <optional>
+#include <utility>
 
 #include "ingest/event_time.hpp"
 #include "omni/ids.hpp"
@@ -10,56 +10,49 @@
 namespace omni::collector::ingest {
 namespace {
 
-using nlohmann::json;
+using omni::json::Value;
 
-const std::string* string_member(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return nullptr;
-  return &it->get_ref<const std::string&>();
+const std::string* string_member(const Value& object, const char* key) {
+  const Value* field = object.find(key);
+  return field != nullptr ? field->as_string() : nullptr;
 }
 
-std::string* mutable_string_member(json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return nullptr;
-  return &it->get_ref<std::string&>();
+std::string take_string(Value& object, const char* key) {
+  Value* field = object.find(key);
+  return field != nullptr ? field->take_string() : std::string();
 }
 
-std::string take_string(json& object, const char* key) {
-  std::string* value = mutable_string_member(object, key);
-  return value ? std::move(*value) : std::string();
-}
-
-std::string string_or_empty(const json& object, const char* key) {
+std::string string_or_empty(const Value& object, const char* key) {
   const std::string* value = string_member(object, key);
   return value ? *value : std::string();
 }
 
-bool take_write_key(json& object, IngestBody* out, BodyError* error) {
-  const std::string* key = string_member(object, "writeKey");
-  if (key == nullptr) {
-    if (!object.contains("writeKey")) return true;
+bool take_write_key(Value& object, IngestBody* out, BodyError* error) {
+  Value* key = object.find("writeKey");
+  if (key == nullptr) return true;
+  if (!key->is_string()) {
     error->kind = BodyErrorKind::kInvalidRequest;
     error->message = "`writeKey` must be a string";
     return false;
   }
-  out->write_key = *key;
+  out->write_key = key->take_string();
   object.erase("writeKey");
   return true;
 }
 
-void merge_context(json& event, const json& batch_context) {
-  auto it = event.find("context");
-  if (it == event.end() || it->is_null()) {
-    event["context"] = batch_context;
+void merge_context(Value& event, const Value& batch_context) {
+  Value* context = event.find("context");
+  if (context == nullptr || context->is_null()) {
+    event.set("context", batch_context);
     return;
   }
-  if (!it->is_object()) return;  // validate_event names the wrong type
-  for (auto field = batch_context.begin(); field != batch_context.end(); ++field) {
-    if (!it->contains(field.key())) (*it)[field.key()] = field.value();
+  if (!context->is_object()) return;  // validate_event names the wrong type
+  for (const json::Member& field : batch_context.members()) {
+    if (!context->contains(field.key)) context->set(field.key, field.value);
   }
 }
 
-std::optional<std::int64_t> time_member(const json& event, const char* key) {
+std::optional<std::int64_t> time_member(const Value& event, const char* key) {
   const std::string* text = string_member(event, key);
   std::int64_t unix_ms = 0;
   if (text == nullptr || !parse_iso8601(*text, &unix_ms)) return std::nullopt;
@@ -70,39 +63,38 @@ std::optional<std::int64_t> time_member(const json& event, const char* key) {
 // is in event_time.hpp). Both members belong to the collector, like receivedAt: a client's own
 // originalTimestamp is replaced, or removed when the event has no timestamp to keep. Runs after
 // validate_event, so a present stamp parses; null counts as absent, as in the core.
-void stamp_event_time(json& event, std::int64_t received_at_ms, const std::string& received_at) {
+void stamp_event_time(Value& event, std::int64_t received_at_ms, const std::string& received_at) {
   const std::optional<std::int64_t> device_ms = time_member(event, "timestamp");
   const EventTime time =
       corrected_event_time(device_ms, time_member(event, "sentAt"), received_at_ms);
   if (device_ms) {
-    std::string original = string_or_empty(event, "timestamp");  // verbatim, offset and all
-    event["originalTimestamp"] = std::move(original);
+    event.set("originalTimestamp", string_or_empty(event, "timestamp"));  // verbatim
   } else {
     event.erase("originalTimestamp");
   }
-  event["timestamp"] =
-      time.timestamp_ms == received_at_ms ? received_at : format_iso8601(time.timestamp_ms);
+  event.set("timestamp", time.timestamp_ms == received_at_ms ? received_at
+                                                             : format_iso8601(time.timestamp_ms));
 }
 
 // Runs after validate_event, so `context` is an object, null or absent.
-void stamp_client_ip(json& event, std::string_view client_ip) {
-  auto context = event.find("context");
+void stamp_client_ip(Value& event, std::string_view client_ip) {
+  Value* context = event.find("context");
   if (client_ip.empty()) {
-    if (context != event.end() && context->is_object()) context->erase("ip");
+    if (context != nullptr && context->is_object()) context->erase("ip");
     return;
   }
-  if (context == event.end() || !context->is_object()) {
-    event["context"] = json::object();
+  if (context == nullptr || !context->is_object()) {
+    event.set("context", Value::object());
     context = event.find("context");
   }
-  (*context)["ip"] = std::string(client_ip);
+  context->set("ip", client_ip);
 }
 
-void reject(PreparedEvents* out, std::size_t index, const json& event, std::string code,
+void reject(PreparedEvents* out, std::size_t index, const Value& event, std::string code,
             std::string message) {
   Rejection r;
   r.index = index;
-  if (event.is_object()) r.message_id = string_or_empty(event, "messageId");
+  r.message_id = string_or_empty(event, "messageId");  // "" for a non-object
   r.code = std::move(code);
   r.message = std::move(message);
   out->rejected.push_back(std::move(r));
@@ -110,50 +102,17 @@ void reject(PreparedEvents* out, std::size_t index, const json& event, std::stri
 
 }  // namespace
 
-bool exceeds_json_depth(std::string_view text, std::size_t max_depth) {
-  // Most bytes of an event are inside strings: jump over each string with memchr (vectorized)
-  // instead of looking at every byte.
-  const char* const data = text.data();
-  const std::size_t n = text.size();
-  std::size_t depth = 0;
-  std::size_t i = 0;
-  while (i < n) {
-    const char c = data[i];
-    if (c == '"') {
-      std::size_t from = i + 1;
-      for (;;) {
-        const void* quote = std::memchr(data + from, '"', n - from);
-        if (quote == nullptr) return false;  // unterminated: the parser reports it
-        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(quote) - data);
-        std::size_t backslashes = 0;
-        while (at - backslashes > i + 1 && data[at - backslashes - 1] == '\\') ++backslashes;
-        from = at + 1;
-        if (backslashes % 2 == 0) break;  // not escaped: the string ends here
-      }
-      i = from;
-      continue;
-    }
-    if (c == '[' || c == '{') {
-      if (++depth > max_depth) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-    ++i;
-  }
-  return false;
-}
-
 bool parse_ingest_body(std::string_view body, std::optional<EventType> single_type,
                        IngestBody* out, BodyError* error) {
-  if (exceeds_json_depth(body, kMaxJsonDepth)) {
-    error->kind = BodyErrorKind::kInvalidRequest;
-    error->message = "JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-    return false;
-  }
-  json root = json::parse(body.begin(), body.end(), nullptr, false);
-  if (root.is_discarded()) {
-    error->kind = BodyErrorKind::kMalformedJson;
-    error->message = "the body is not valid JSON";
+  Value root;
+  json::ParseError parse_error;
+  if (!json::parse_into(body, &root, &parse_error, kMaxJsonDepth)) {
+    // Valid JSON nested too deep is a request the collector refuses, not a malformed one.
+    error->kind = parse_error.too_deep ? BodyErrorKind::kInvalidRequest
+                                       : BodyErrorKind::kMalformedJson;
+    error->message = parse_error.too_deep
+                         ? "JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                         : "the body is " + parse_error.message;  // "invalid JSON at byte N: ..."
     return false;
   }
   if (!root.is_object()) {
@@ -168,14 +127,14 @@ bool parse_ingest_body(std::string_view body, std::optional<EventType> single_ty
     return true;
   }
 
-  auto batch = root.find("batch");
-  if (batch == root.end() || !batch->is_array()) {
+  Value* batch = root.find("batch");
+  if (batch == nullptr || !batch->is_array()) {
     error->kind = BodyErrorKind::kInvalidRequest;
     error->message = "`batch` must be an array of events";
     return false;
   }
-  auto context = root.find("context");
-  if (context != root.end() && !context->is_null()) {
+  Value* context = root.find("context");
+  if (context != nullptr && !context->is_null()) {
     if (!context->is_object()) {
       error->kind = BodyErrorKind::kInvalidRequest;
       error->message = "`context` must be an object";
@@ -183,8 +142,8 @@ bool parse_ingest_body(std::string_view body, std::optional<EventType> single_ty
     }
     out->context = std::move(*context);
   }
-  auto sent_at = root.find("sentAt");
-  if (sent_at != root.end() && !sent_at->is_null()) {
+  Value* sent_at = root.find("sentAt");
+  if (sent_at != nullptr && !sent_at->is_null()) {
     if (!sent_at->is_string()) {
       error->kind = BodyErrorKind::kInvalidRequest;
       error->message = "`sentAt` must be a string";
@@ -192,7 +151,7 @@ bool parse_ingest_body(std::string_view body, std::optional<EventType> single_ty
     }
     out->sent_at = std::move(*sent_at);
   }
-  out->events = std::move(*batch);
+  out->events = batch->take_items();
   return true;
 }
 
@@ -201,27 +160,24 @@ PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single
                               Random& random, std::string_view client_ip) {
   PreparedEvents out;
   out.rows.reserve(body.events.size());
-  // One serializer and one buffer for the whole request: json::dump() would build a serializer
-  // and grow a fresh string through several reallocations for every event. Each row then takes
-  // one exact-size copy of the buffer.
+  // One buffer for the whole request, so serializing an event does not grow a fresh string
+  // through several reallocations; each row then takes one exact-size copy.
   std::string buffer;
   buffer.reserve(2048);
-  nlohmann::detail::serializer<json> serializer(nlohmann::detail::output_adapter<char>(buffer),
-                                                ' ', json::error_handler_t::replace);
   const std::string received_at = format_iso8601(received_at_ms);
   const bool has_context = body.context.is_object() && !body.context.empty();
   const bool has_sent_at = body.sent_at.is_string();
 
   for (std::size_t i = 0; i < body.events.size(); ++i) {
-    json& event = body.events[i];
+    Value& event = body.events[i];
     if (event.is_object()) {
       event.erase("writeKey");
       if (single_type) {
         const char* route_type = event_type_name(*single_type);
-        auto type = event.find("type");
-        if (type == event.end() || type->is_null()) {  // null means absent, as in the core
-          event["type"] = route_type;
-        } else if (!type->is_string() || type->get_ref<const std::string&>() != route_type) {
+        const Value* type = event.find("type");
+        if (type == nullptr || type->is_null()) {  // null means absent, as in the core
+          event.set("type", route_type);
+        } else if (type->string_or("") != route_type) {  // a non-string never equals it
           reject(&out, i, event, "invalid_event",
                  std::string("`type` contradicts the route /v1/") + route_type);
           continue;
@@ -229,8 +185,8 @@ PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single
       }
       if (has_context) merge_context(event, body.context);
       if (has_sent_at) {
-        auto sent_at = event.find("sentAt");
-        if (sent_at == event.end() || sent_at->is_null()) event["sentAt"] = body.sent_at;
+        const Value* sent_at = event.find("sentAt");
+        if (sent_at == nullptr || sent_at->is_null()) event.set("sentAt", body.sent_at);
       }
     }
 
@@ -240,24 +196,19 @@ PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single
       continue;
     }
 
-    if (!event.is_object()) {  // validate_event refuses these; never let operator[] abort
+    if (!event.is_object()) {  // validate_event refuses these; never build on anything else
       reject(&out, i, event, "invalid_event", "an event must be a JSON object");
       continue;
     }
     if (string_member(event, "messageId") == nullptr) {  // absent or null (validated above)
-      event["messageId"] = uuid_v7(received_at_ms, random);
+      event.set("messageId", uuid_v7(received_at_ms, random));
     }
-    event["receivedAt"] = received_at;
+    event.set("receivedAt", received_at);
     stamp_event_time(event, received_at_ms, received_at);
     stamp_client_ip(event, client_ip);
-    std::string* message_id = mutable_string_member(event, "messageId");
-    if (message_id == nullptr) {  // validate_event promises a string; never trust it to abort
-      reject(&out, i, event, "invalid_event", "`messageId` must be a string");
-      continue;
-    }
 
     buffer.clear();
-    serializer.dump(event, false, false, 0);
+    event.dump_to(buffer);
     const Status size = check_event_size(buffer.size());
     if (!size.ok()) {
       reject(&out, i, event, size.code_name(), size.message());
@@ -268,7 +219,7 @@ PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single
     // The event is serialized and never read again: its strings move into the columns.
     StoredEvent row;
     row.source = std::string(source);
-    row.message_id = std::move(*message_id);
+    row.message_id = take_string(event, "messageId");
     row.type = take_string(event, "type");
     if (row.type == "track") row.event = take_string(event, "event");
     row.user_id = take_string(event, "userId");

@@ -18,17 +18,17 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "omni/effects.hpp"
 #include "omni/event.hpp"
+#include "omni/json.hpp"
 #include "store/event_store.hpp"
 
 namespace omni::collector::ingest {
 
-/// Deeper JSON is refused before it is parsed: serializing and copying nlohmann values recurse,
-/// and a 500 KB body of "[[[[..." must not exhaust an io thread's stack. Counted from the body
-/// (a batch's events start at depth 3), so events keep about 60 levels of their own.
+/// Deeper JSON is refused (invalid_request) by the parser as it reaches the limit: parsing,
+/// copying and serializing values recurse, and a 500 KB body of "[[[[..." must not exhaust an
+/// io thread's stack. Counted from the body (a batch's events start at depth 3), so events keep
+/// about 60 levels of their own.
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
 enum class BodyErrorKind { kMalformedJson, kInvalidRequest };
@@ -39,10 +39,10 @@ struct BodyError {
 };
 
 struct IngestBody {
-  nlohmann::json events = nlohmann::json::array();  // the events as sent, in order
-  nlohmann::json context;                           // batch-level context object, or null
-  nlohmann::json sent_at;                           // batch-level sentAt string, or null
-  std::optional<std::string> write_key;             // the body's writeKey, if any
+  std::vector<omni::json::Value> events;  // the events as sent, in order
+  omni::json::Value context;             // batch-level context object, or null
+  omni::json::Value sent_at;             // batch-level sentAt string, or null
+  std::optional<std::string> write_key;  // the body's writeKey, if any
 };
 
 /// Parses a body. `single_type` is the route's type for /v1/track etc. (the body is one event),
@@ -78,12 +78,10 @@ struct PreparedEvents {
 ///  - sets "context.ip" to `client_ip` (creating the context when absent), replacing any value
 ///    the client sent: the collector decides the IP. An empty `client_ip` (no peer known)
 ///    removes a sent one;
-///  - serializes once and checks omni::check_event_size on the result.
+///  - serializes once and checks omni::check_event_size on the result. Numbers are stored as
+///    the client wrote them (omni::json keeps their text).
 PreparedEvents prepare_events(IngestBody&& body, std::optional<EventType> single_type,
                               std::string_view source, std::int64_t received_at_ms,
                               Random& random, std::string_view client_ip = {});
-
-/// True when `text` nests arrays/objects deeper than `max_depth` (strings are skipped).
-bool exceeds_json_depth(std::string_view text, std::size_t max_depth);
 
 }  // namespace omni::collector::ingest
