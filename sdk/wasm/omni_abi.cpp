@@ -22,6 +22,9 @@ using omni::json::Value;
 
 // What one handle owns: the effects the Client borrows, then the Client itself.
 struct Instance {
+  /// Context fields every event gets unless its own context sets them (library, userAgent,
+  /// locale, ...): sent once at create instead of with every call.
+  Value context = Value::object();
   omni::MemoryStorage storage;
   omni::ManualClock clock;
   std::unique_ptr<omni::SeededRandom> random;
@@ -237,6 +240,11 @@ char* omni_create(const char* config_text, size_t len) {
   instance->clock.set(now);
   instance->random = std::make_unique<omni::SeededRandom>(seed, sizeof seed);
 
+  if (Value* context = config.find("context")) {
+    if (!context->is_object()) return fail(omni::Status::InvalidArgument("`context` must be an object"));
+    instance->context = std::move(*context);
+  }
+
   omni::ClientConfig client_config;
   client_config.queue.write_key = string_or_empty(config, "writeKey");
   client_config.anonymous_id = string_or_empty(config, "anonymousId");
@@ -310,6 +318,9 @@ char* omni_enqueue(uint32_t handle, const char* request_text, size_t len) {
                                                                     : &input.context);
     if (!taken.ok()) return fail(taken);
   }
+  for (const omni::json::Member& field : instance->context.members()) {
+    if (!input.context.contains(field.key)) input.context.set(field.key, field.value);
+  }
 
   omni::PageContext page;
   const Value* page_fields = request.find("page");
@@ -322,7 +333,13 @@ char* omni_enqueue(uint32_t handle, const char* request_text, size_t len) {
 
   auto queued = instance->client->enqueue(std::move(input), has_page ? &page : nullptr);
   if (!queued.ok()) return fail(queued.status());
-  return ok("{\"messageId\":" + quote(queued.value().message_id) + ",\"event\":" + queued.value().json + "}");
+  // The event itself only when asked for (a debug log): reading it back costs the host a parse.
+  const omni::Client& client = *instance->client;
+  std::string result = "{\"messageId\":" + quote(queued.value().message_id) +
+                       ",\"userId\":" + (client.user_id().empty() ? "null" : quote(client.user_id()));
+  const Value* echo = request.find("echo");
+  if (echo != nullptr && echo->bool_or(false)) result += ",\"event\":" + queued.value().json;
+  return ok(result + "}");
 }
 
 char* omni_reset(uint32_t handle, double now_ms) {

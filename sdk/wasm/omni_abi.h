@@ -43,7 +43,9 @@ char* omni_error_codes(void);
  *    "stored"?: {"<key>": "<value>", ...}   (everything persisted before: restores the queue and
  *                                            the identity)
  *    "anonymousId"?: "..."                  (an id handed over by a native app or a cookie;
- *                                            wins over the stored one) }
+ *                                            wins over the stored one)
+ *    "context"?: {...}                      (fields every event's context gets unless the call
+ *                                            sets them: library, userAgent, locale, ...) }
  * -> {"ok": {"handle": N, "anonymousId": "...", "userId": "..."|null, "pending": N,
  *            "dropped": [{"messageId", "reason"}]}}
  */
@@ -58,10 +60,12 @@ void omni_destroy(uint32_t handle);
  *    "timestamp"?: ms (when the call was made, e.g. queued before load),
  *    "event"?, "name"?, "category"?, "userId"?, "previousId"?, "groupId"?,
  *    "properties"?, "traits"?, "context"?: {...},
- *    "page"?: {"url", "referrer", "title"}   (fills context.page, campaign and channel)}
+ *    "page"?: {"url", "referrer", "title"}   (fills context.page, campaign and channel),
+ *    "echo"?: true                           (return the event as queued, e.g. for a debug log)}
  * identify with a userId sets the instance's user id (kept for later events and persisted);
  * alias needs userId and uses the current id as previousId when none is given.
- * -> {"ok": {"messageId": "...", "event": {...the event as queued...}}}
+ * -> {"ok": {"messageId": "...", "userId": "..."|null (the user id from now on)}}, plus
+ *    "event": {...the event as queued...} with "echo": true
  * The event is in the queue's storage when this returns; take the writes (omni_take_writes)
  * and persist them before telling the caller it is durable.
  */

@@ -73,7 +73,7 @@ test('malformed config is an error result, not a trap', () => {
 test('track, persist, send and acknowledge a batch through the wasm core', () => {
   const { handle, anonymousId } = create();
   const queued = ok(withInput(
-    { type: 'track', event: 'Product Added', properties: { sku: 'SKU-1', price: 19.5 }, now,
+    { type: 'track', event: 'Product Added', properties: { sku: 'SKU-1', price: 19.5 }, now, echo: true,
       page: { url: 'https://shop.example/p/1?utm_source=newsletter&utm_medium=email', referrer: '' } },
     (p, n) => readOwned(wasm._omni_enqueue(handle, p, n))));
   assert.equal(queued.event.anonymousId, anonymousId);

@@ -81,6 +81,7 @@ TEST_CASE("a tracked event is built, enriched from the page and handed out as a 
                                  {"event", "Product Viewed"},
                                  {"properties", {{"sku", "A-1"}}},
                                  {"now", kNow},
+                                 {"echo", true},
                                  {"page", {{"url", "https://shop.example/p/1?utm_source=google&utm_medium=cpc"},
                                            {"referrer", "https://www.google.com/"}}}});
   REQUIRE(result.contains("ok"));
@@ -159,9 +160,9 @@ TEST_CASE("a 400 naming one event drops only that event", "[abi]") {
 TEST_CASE("reset gives a new anonymous id and forgets the user", "[abi]") {
   auto handle = create(base_config());
   REQUIRE(enqueue(handle, {{"type", "identify"}, {"userId", "u-1"}, {"now", kNow}}).contains("ok"));
-  json before = enqueue(handle, {{"type", "track"}, {"event", "A"}, {"now", kNow}})["ok"]["event"];
+  json before = enqueue(handle, {{"type", "track"}, {"event", "A"}, {"now", kNow}, {"echo", true}})["ok"]["event"];
   json reset = call_ok(omni_reset(handle, kNow));
-  json after = enqueue(handle, {{"type", "track"}, {"event", "B"}, {"now", kNow}})["ok"]["event"];
+  json after = enqueue(handle, {{"type", "track"}, {"event", "B"}, {"now", kNow}, {"echo", true}})["ok"]["event"];
   CHECK(reset["anonymousId"] != before["anonymousId"]);
   CHECK(after["anonymousId"] == reset["anonymousId"]);
   CHECK_FALSE(after.contains("userId"));
@@ -177,7 +178,7 @@ TEST_CASE("numbers in a call are queued exactly as the host wrote them", "[abi]"
   auto handle = create(base_config());
   // Written by hand: a JSON library would re-spell 19.90 as 19.9.
   const std::string request =
-      R"({"type":"track","event":"Order Completed","now":1790000000000.75,)"
+      R"({"type":"track","event":"Order Completed","now":1790000000000.75,"echo":true,)"
       R"("timestamp":1790000000123.9,"properties":{"total":19.90,"tax":1E1,"id":123456789012345678901234}})";
   char* out = omni_enqueue(handle, request.data(), request.size());
   REQUIRE(out != nullptr);
@@ -198,5 +199,31 @@ TEST_CASE("a time that is not a non-negative number of ms is refused", "[abi]") 
     const std::string request = std::string(R"({"type":"track","event":"A","now":)") + now + "}";
     CHECK(error_code(omni_enqueue(handle, request.data(), request.size())) == "invalid_argument");
   }
+  omni_destroy(handle);
+}
+
+TEST_CASE("without echo a call answers its messageId and the user id, not the event", "[abi]") {
+  auto handle = create(base_config());
+  json anonymous = enqueue(handle, {{"type", "track"}, {"event", "A"}, {"now", kNow}})["ok"];
+  CHECK(anonymous["messageId"].is_string());
+  CHECK(anonymous["userId"].is_null());
+  CHECK_FALSE(anonymous.contains("event"));
+  json known = enqueue(handle, {{"type", "identify"}, {"userId", "u-9"}, {"now", kNow}})["ok"];
+  CHECK(known["userId"] == "u-9");
+  omni_destroy(handle);
+}
+
+TEST_CASE("the context given at create goes into every event unless the call sets the field", "[abi]") {
+  json config = base_config();
+  config["context"] = {{"library", {{"name", "omni-web"}}}, {"locale", "de-DE"}};
+  auto handle = create(config);
+  json event = enqueue(handle, {{"type", "track"}, {"event", "A"}, {"now", kNow}, {"echo", true},
+                                {"context", {{"locale", "fr-FR"}}}})["ok"]["event"];
+  CHECK(event["context"]["library"]["name"] == "omni-web");
+  CHECK(event["context"]["locale"] == "fr-FR");
+  json bad = base_config();
+  bad["context"] = "not an object";
+  std::string text = bad.dump();
+  CHECK(error_code(omni_create(text.data(), text.size())) == "invalid_argument");
   omni_destroy(handle);
 }

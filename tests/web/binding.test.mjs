@@ -26,7 +26,7 @@ test('the core loads from bytes and reports its version and error codes', async 
 test('an event goes in, its writes come out, a batch is sent and acknowledged', async () => {
   const core = await load();
   const { handle, anonymousId } = core.create({ seed, now, writeKey: 'wk_1' });
-  const queued = core.enqueue(handle, { type: 'track', event: 'Añadido 🛒', properties: { note: 'ü'.repeat(1000) }, now });
+  const queued = core.enqueue(handle, { type: 'track', event: 'Añadido 🛒', properties: { note: 'ü'.repeat(1000) }, now, echo: true });
   assert.equal(queued.event.event, 'Añadido 🛒', 'multi-byte text survives the trip through wasm memory');
   assert.equal(queued.event.properties.note, 'ü'.repeat(1000));
   assert.equal(queued.event.anonymousId, anonymousId);

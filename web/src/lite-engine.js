@@ -27,8 +27,9 @@ const campaignFrom = (url) => {
 };
 
 export class LiteEngine {
-  constructor({ writeKey, anonymousId, userId }) {
+  constructor({ writeKey, anonymousId, userId, context }) {
     this.writeKey = writeKey;
+    this.context = context || {};
     this.anonymousId = anonymousId || uuid();
     this.userId = userId || null;
     this.pending = [];       // [{messageId, json}]
@@ -61,7 +62,7 @@ export class LiteEngine {
     if (type === 'group') event.groupId = request.groupId;
     if (type === 'identify' || type === 'group') event.traits = request.traits || {};
     else event.properties = request.properties || {};
-    event.context = { ...request.context };
+    event.context = { ...this.context, ...request.context };
     if (request.page) {
       event.context.page = { ...request.page };
       const campaign = campaignFrom(request.page.url);

@@ -215,7 +215,7 @@ export class Omni {
     const shared = Object.fromEntries(all.get(SHARED_NS) || []);
     const handover = readHandover(window);
     const config = {
-      seed: randomSeed(), now: Date.now(), writeKey: options.writeKey, stored: shared,
+      seed: randomSeed(), now: Date.now(), writeKey: options.writeKey, stored: shared, context: this.#context,
       anonymousId: (handover && handover.anonymousId) || readAnonymousIdCookie() || undefined,
     };
     if (options.queue) config.queue = options.queue;
@@ -257,7 +257,7 @@ export class Omni {
       this.#log('core unavailable, running the pure-JS path', error);
       this.#status.core = 'lite';
       this.#degrade('core:lite', error);
-      return new LiteEngine({ writeKey: config.writeKey, anonymousId: config.anonymousId });
+      return new LiteEngine({ writeKey: config.writeKey, anonymousId: config.anonymousId, context: config.context });
     }
   }
 
@@ -279,7 +279,8 @@ export class Omni {
       const entries = await this.#store.load(ns);
       if (!entries.size) return this.#store.drop(ns);
       const engine = new WasmEngine(this.#core, { seed: randomSeed(), now: Date.now(),
-        writeKey: this.#options.writeKey, stored: { ...shared, ...Object.fromEntries(entries) } });
+        writeKey: this.#options.writeKey, queue: this.#options.queue,
+        stored: { ...shared, ...Object.fromEntries(entries) } });
       const delivery = this.#newDelivery(engine, ns, false);
       this.#log('delivering a queue left by a closed page', ns);
       for (;;) {
@@ -359,7 +360,9 @@ export class Omni {
     const context = options && isObject(options.context) ? options.context : null;
     const category = (options && options.consent) || 'analytics';
     return this.#enqueueCall(() => {
-      request.context = context ? { ...this.#context, ...context } : this.#context;
+      // The static context (library, userAgent, ...) was given to the engine once, at start.
+      if (context) request.context = context;
+      if (this.#options.debug) request.echo = true;
       request.now = Date.now();
       return this.#submit(category, request);
     });
@@ -392,7 +395,7 @@ export class Omni {
       if (error.code !== 'core_trapped') throw error;
       return this.#recover().then(() => this.#submit(category, request));
     }
-    this.#log('queued', queued.event);
+    this.#log('queued', queued.event || queued.messageId);
     return this.#delivery.persisted().then(() => ({ queued: true, messageId: queued.messageId }));
   }
 
@@ -408,7 +411,7 @@ export class Omni {
       const all = await this.#store.loadAll();
       const stored = { ...Object.fromEntries(all.get(SHARED_NS) || []), ...Object.fromEntries(all.get(this.#ns) || []) };
       this.#engine = await this.#newEngine({ seed: randomSeed(), now: Date.now(),
-        writeKey: this.#options.writeKey, stored, queue: this.#options.queue }, compiled);
+        writeKey: this.#options.writeKey, stored, queue: this.#options.queue, context: this.#context }, compiled);
       this.#delivery.engine = this.#engine;
       this.#delivery.pump();
     })().finally(() => { this.#recovering = null; });

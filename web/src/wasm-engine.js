@@ -12,8 +12,7 @@ export class WasmEngine {
 
   enqueue(request) {
     const queued = this.core.enqueue(this.handle, request);
-    const event = queued.event;
-    this.userId = event.userId || null;
+    this.userId = queued.userId;
     return queued;
   }
 
