@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/cors.hpp"
+#include "ingest/anonymous_id_cookie.hpp"
 
 namespace omni::collector {
 namespace {
@@ -176,7 +177,8 @@ void parse_source(Checker& c, const json& item, const std::string& path, SourceC
     c.fail(path, "must be an object (got " + describe(item) + ")");
     return;
   }
-  c.only_keys(item, path, {"name", "writeKey", "allowedOrigins", "rateLimit", "ipTruncation"});
+  c.only_keys(item, path,
+              {"name", "writeKey", "allowedOrigins", "rateLimit", "ipTruncation", "anonymousIdCookie"});
   if (c.string(item, "name", path, true, &out->name) && !valid_source_name(out->name)) {
     c.fail(path + ".name", "must be 1 to 64 characters of A-Z a-z 0-9 - _ . (got " +
                                quote_value(out->name) + ")");
@@ -231,6 +233,20 @@ void parse_source(Checker& c, const json& item, const std::string& path, SourceC
     } else {
       c.fail(path + ".ipTruncation",
              "must be \"default\" or \"none\" (got " + quote_value(truncation) + ")");
+    }
+  }
+  if (const json* cookie = c.object(item, "anonymousIdCookie", path, false)) {
+    const std::string cpath = path + ".anonymousIdCookie";
+    c.only_keys(*cookie, cpath, {"domain", "maxAgeDays"});
+    if (c.string(*cookie, "domain", cpath, true, &out->cookie_domain) &&
+        !ingest::valid_cookie_domain(out->cookie_domain)) {
+      c.fail(cpath + ".domain", "must be a lower-case host name such as \"shop.example\" (got " +
+                                    quote_value(out->cookie_domain) + ")");
+    }
+    std::int64_t days = 0;
+    // Browsers cap a cookie's lifetime at 400 days.
+    if (c.integer(*cookie, "maxAgeDays", cpath, 1, 400, &days)) {
+      out->cookie_max_age_days = static_cast<std::uint32_t>(days);
     }
   }
 }

@@ -32,6 +32,10 @@ struct SourceConfig {
   RateLimitConfig rate_limit;
   /// How much of the client IP is stored in context.ip ("ipTruncation": "default" | "none").
   http::IpTruncation ip_truncation = http::IpTruncation::kDefault;
+  /// "anonymousIdCookie": {"domain", "maxAgeDays"}: the site whose pages get their anonymous id
+  /// cookie refreshed by ingestion responses (ingest/anonymous_id_cookie.hpp). Empty: none.
+  std::string cookie_domain;
+  std::uint32_t cookie_max_age_days = 365;
 };
 
 struct LimitsConfig {

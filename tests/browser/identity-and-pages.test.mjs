@@ -90,3 +90,21 @@ test('identify and reset change who the events belong to', async () => {
   assert.equal(afterReset.anonymousId, user.after.anonymousId);
   await context.close();
 });
+
+test('a collector on the same site renews the anonymous id cookie with Set-Cookie', async () => {
+  // The collector serves the page (127.0.0.1), so its answers may set the site's cookie.
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(env.url('/test/blank.html'));
+  await sdkReady(page);
+  const anonymousId = await page.evaluate(() => window.omni.anonymousId());
+  // The script-set cookie is gone (as Safari drops it after 7 days); the next batch brings it back.
+  await context.clearCookies();
+  await page.evaluate(() => window.omni.track('Renew Cookie').then(() => window.omni.flush()));
+  await env.collector.waitForEvents(1, { filter: (e) => e.event === 'Renew Cookie' });
+  const cookie = (await context.cookies()).find((c) => c.name === 'omni_aid');
+  assert.ok(cookie, 'the collector set the cookie');
+  assert.equal(cookie.value, anonymousId);
+  const days = (cookie.expires * 1000 - Date.now()) / 86400000;
+  assert.ok(days > 29 && days <= 30, `expires in ${days} days`);
+});

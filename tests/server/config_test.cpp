@@ -275,3 +275,23 @@ TEST_CASE("sources[].ipTruncation is default unless set to none", "[config]") {
   CHECK(error_of(config_with("", R"(,"ipTruncation":false)")) ==
         "sources[0].ipTruncation: must be a string (got false)");
 }
+
+TEST_CASE("sources[].anonymousIdCookie names the site's domain and a lifetime", "[config]") {
+  auto plain = parse_config(config_with(""), kBase);
+  REQUIRE(plain.ok());
+  CHECK(plain.value().sources[0].cookie_domain.empty());
+
+  auto cookie = parse_config(
+      config_with("", R"(,"anonymousIdCookie":{"domain":"shop.example","maxAgeDays":30})"), kBase);
+  REQUIRE(cookie.ok());
+  CHECK(cookie.value().sources[0].cookie_domain == "shop.example");
+  CHECK(cookie.value().sources[0].cookie_max_age_days == 30);
+
+  CHECK(error_of(config_with("", R"(,"anonymousIdCookie":{"maxAgeDays":30})")) ==
+        "sources[0].anonymousIdCookie.domain: is required");
+  CHECK(error_of(config_with("", R"(,"anonymousIdCookie":{"domain":".shop.example"})")) ==
+        "sources[0].anonymousIdCookie.domain: must be a lower-case host name such as "
+        "\"shop.example\" (got \".shop.example\")");
+  CHECK(error_of(config_with("", R"(,"anonymousIdCookie":{"domain":"shop.example","maxAgeDays":500})")) ==
+        "sources[0].anonymousIdCookie.maxAgeDays: must be an integer from 1 to 400 (got 500)");
+}

@@ -6,6 +6,12 @@
 // commits it in one storage transaction; each call's promise resolves when the transaction
 // holding its event commits. Durability costs O(1) per event, never a rewrite of the queue.
 const UNLOAD_BUDGET = 60 * 1024;  // under the browser's 64 KB keepalive budget, headers included
+const SEND_TIMEOUT_MS = 30000;   // a collector that does not answer counts as a network error
+
+// One tab of the site sends at a time (a Web Lock shared by its pages), so several open tabs do
+// not each hold a connection to the collector.
+const oneSenderAtATime = (send) =>
+  (typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('omni:send', send) : send());
 
 export class Delivery {
   constructor({ engine, store, ns, collector, fetch: fetchImpl, onIdentityWrites, emit, log }) {
@@ -90,7 +96,7 @@ export class Delivery {
         }
         // keepalive lets the batch finish if the page closes meanwhile (within the browser's
         // 64 KB budget); drainForUnload leaves this batch out, so nothing else would send it.
-        const outcome = await this.#post(action.body, action.body.length <= UNLOAD_BUDGET);
+        const outcome = await oneSenderAtATime(() => this.#post(action.body, action.body.length <= UNLOAD_BUDGET));
         this.log('batch', action.messageIds.length, 'events ->', outcome.status);
         this.#report({ batchId: action.batchId, ...outcome });
         this.commit();
@@ -106,11 +112,16 @@ export class Delivery {
   }
 
   // text/plain keeps the request "simple" (no CORS preflight); the write key is in the body.
+  // Credentials let a collector on the same site renew the anonymous id cookie (Set-Cookie);
+  // the collector's CORS answers allow them for the origins it admits.
   async #post(body, keepalive = false) {
     if (keepalive) this.keepaliveBytes += body.length;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
     try {
       const response = await this.fetchImpl(this.collector + '/v1/batch', {
-        method: 'POST', body, keepalive, credentials: 'omit', headers: { 'Content-Type': 'text/plain' },
+        method: 'POST', body, keepalive, credentials: 'include', headers: { 'Content-Type': 'text/plain' },
+        signal: abort.signal,
       });
       const retryAfter = Number(response.headers.get('Retry-After'));
       const outcome = { status: response.status };
@@ -120,6 +131,7 @@ export class Delivery {
     } catch {
       return { status: 0 };
     } finally {
+      clearTimeout(timer);
       if (keepalive) this.keepaliveBytes -= body.length;
     }
   }

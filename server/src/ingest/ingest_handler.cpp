@@ -1,6 +1,7 @@
 #include "ingest/ingest_handler.hpp"
 
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -139,11 +140,18 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
     return;
   }
 
+  // The page's anonymous id as of its latest event (after a reset, the new one).
+  std::optional<std::string> cookie =
+      anonymous_id_set_cookie(source->cookie, origin, prepared.rows.back().anonymous_id);
   store_.submit(std::move(prepared.rows),
-                [this, ctx = std::move(ctx), respond = std::move(respond)](CommitOutcome outcome) {
+                [this, ctx = std::move(ctx), cookie = std::move(cookie),
+                 respond = std::move(respond)](CommitOutcome outcome) {
                   // Runs on the store's writer thread: build the answer and hand it over.
                   if (outcome.ok) {
-                    respond(http::ingest_accepted(ctx, outcome.inserted, outcome.duplicates));
+                    http::StringResponse res =
+                        http::ingest_accepted(ctx, outcome.inserted, outcome.duplicates);
+                    if (cookie) res.set(field::set_cookie, *cookie);
+                    respond(std::move(res));
                     return;
                   }
                   store_errors_.log("store commit failed: " + outcome.error, clock_.now_ms());

@@ -13,6 +13,7 @@
 #include "config.hpp"
 #include "http/cors.hpp"
 #include "http/rate_limiter.hpp"
+#include "ingest/anonymous_id_cookie.hpp"
 
 namespace omni::collector::ingest {
 
@@ -22,13 +23,15 @@ struct Source {
         write_key(config.write_key),
         origins(config.allowed_origins),
         limiter(config.rate_limit.events_per_second, config.rate_limit.burst),
-        ip_truncation(config.ip_truncation) {}
+        ip_truncation(config.ip_truncation),
+        cookie{config.cookie_domain, config.cookie_max_age_days} {}
 
   const std::string name;
   const std::string write_key;
   const http::OriginPolicy origins;
   http::RateLimiter limiter;
   const http::IpTruncation ip_truncation;
+  const AnonymousIdCookie cookie;
 };
 
 class SourceRegistry {
