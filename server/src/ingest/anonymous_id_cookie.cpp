@@ -14,12 +14,17 @@ bool cookie_octet(char c) {
   return c > 0x20 && c < 0x7f && c != '"' && c != ',' && c != ';' && c != '\\';
 }
 
+// IPv4 (digits and dots) or IPv6 (hex digits, ':' and dots, with at least one ':').
 bool is_ip_literal(std::string_view host) {
-  if (host.find(':') != std::string_view::npos) return true;  // IPv6
+  bool v4 = !host.empty();
+  bool v6 = host.find(':') != std::string_view::npos;
   for (char c : host) {
-    if (!((c >= '0' && c <= '9') || c == '.')) return false;
+    const bool digit = c >= '0' && c <= '9';
+    const bool hex = digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    v4 = v4 && (digit || c == '.');
+    v6 = v6 && (hex || c == ':' || c == '.');
   }
-  return !host.empty();
+  return v4 || v6;
 }
 
 // "https://www.shop.example:8443" -> scheme "https", host "www.shop.example". IPv6 origins
