@@ -97,7 +97,7 @@ export class Delivery {
         // keepalive lets the batch finish if the page closes meanwhile (within the browser's
         // 64 KB budget); drainForUnload leaves this batch out, so nothing else would send it.
         const outcome = await oneSenderAtATime(() => this.#post(action.body, action.body.length <= UNLOAD_BUDGET));
-        this.log('batch', action.messageIds.length, 'events ->', outcome.status);
+        this.log('batch of', action.messageIds.length, 'events, collector answered', outcome.status, outcome.body || '');
         this.#report({ batchId: action.batchId, ...outcome });
         this.commit();
       }

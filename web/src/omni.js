@@ -348,6 +348,7 @@ export class Omni {
 
   #call(fields, options = {}, isPage = false, referrer = undefined) {
     const request = { ...fields, timestamp: this.#replayedAt || Date.now() };
+    if (this.#options && this.#options.debug) this.#log('call', fields.type, fields.event || fields.name || '', fields);
     if (isPage) {
       if (referrer !== undefined) this.#referrer = referrer;
       const described = describePage(window, this.#referrer);
