@@ -23,6 +23,8 @@ export class Delivery {
     this.flushRequested = false;
     this.beaconed = [];     // batch ids sent by sendBeacon on hide: their outcome is unknown
     this.keepaliveBytes = 0;  // bodies of keepalive requests in flight (they share the budget)
+    this.beaconBytes = 0;     // bodies handed to sendBeacon since the page was last shown
+    this.unsettled = new Set();  // writes whose IndexedDB transaction has not committed yet
     this.paused = false;
     this.committed = Promise.resolve();
   }
@@ -47,7 +49,8 @@ export class Delivery {
 
   // Takes the engine's writes and commits them; identity keys ("id/...") are shared by every tab
   // of the site and go to their own namespace.
-  commit() {
+  // `now`: the page is closing; write synchronously where possible (Store.applyNow).
+  commit(now = false) {
     const waiters = this.waiters;
     this.waiters = [];
     let writes;
@@ -60,10 +63,11 @@ export class Delivery {
     const own = [];
     const identity = [];
     for (const write of writes) ((write.put || write.erase).startsWith('id/') ? identity : own).push(write);
-    const applied = Promise.all([
-      own.length ? this.store.apply(this.ns, own) : null,
-      identity.length && this.onIdentityWrites ? this.onIdentityWrites(identity) : null,
-    ]);
+    const entry = { own, identity };
+    const applied = this.#applyEntry(entry, now);
+    // Until its transaction commits, an entry is written again, synchronously, if the page closes.
+    this.unsettled.add(entry);
+    applied.finally(() => this.unsettled.delete(entry)).catch(() => {});
     this.committed = applied.then(
       () => waiters.forEach(([resolve]) => resolve()),
       (error) => {
@@ -71,6 +75,13 @@ export class Delivery {
         this.emit('error', { code: 'storage_failed', message: String(error && error.message || error) });
       });
     return this.committed;
+  }
+
+  #applyEntry({ own, identity }, now) {
+    return Promise.all([
+      own.length ? (now ? this.store.applyNow(this.ns, own) : this.store.apply(this.ns, own)) : null,
+      identity.length && this.onIdentityWrites ? this.onIdentityWrites(identity, now) : null,
+    ]);
   }
 
   flush() {
@@ -142,11 +153,14 @@ export class Delivery {
   // resent (the collector deduplicates them). Where sendBeacon refuses, keepalive fetch is tried,
   // whose outcome is reported if the page lives on.
   sendOnHide() {
-    this.commit();
+    for (const entry of this.unsettled) this.#applyEntry(entry, true).catch(() => {});
+    this.commit(true);
     let batches;
     try {
       // What is already in flight with keepalive counts against the same budget.
-      batches = this.engine.drainForUnload(Date.now(), Math.max(0, UNLOAD_BUDGET - this.keepaliveBytes)).batches;
+      // Keepalive requests and beacons still in flight count against the same budget.
+      const inFlight = this.keepaliveBytes + this.beaconBytes;
+      batches = this.engine.drainForUnload(Date.now(), Math.max(0, UNLOAD_BUDGET - inFlight)).batches;
     } catch {
       return;
     }
@@ -154,6 +168,7 @@ export class Delivery {
     for (const batch of batches) {
       if (navigator.sendBeacon && navigator.sendBeacon(url, new Blob([batch.body], { type: 'text/plain' }))) {
         this.beaconed.push(batch.batchId);
+        this.beaconBytes += batch.body.length;
         continue;
       }
       this.#post(batch.body, true).then((outcome) => {
@@ -164,6 +179,7 @@ export class Delivery {
   }
 
   onShown() {
+    this.beaconBytes = 0;
     for (const batchId of this.beaconed.splice(0)) this.#report({ batchId, status: 0 });
     this.pump();
   }

@@ -265,7 +265,7 @@ export class Omni {
     return new Delivery({
       engine, store: this.#store, ns, collector: this.#options.collector,
       fetch: (...args) => fetch(...args),
-      onIdentityWrites: main ? (writes) => this.#saveIdentity(writes) : null,
+      onIdentityWrites: main ? (writes, now) => this.#saveIdentity(writes, now) : null,
       emit: (name, detail) => this.#emit(name, detail),
       log: (...args) => this.#log(...args),
     });
@@ -451,9 +451,9 @@ export class Omni {
     announceAnonymousId(id);
   }
 
-  #saveIdentity(writes) {
+  #saveIdentity(writes, now) {
     for (const write of writes) if (write.put === 'id/traits') this.#loadTraits(write.value);
-    return this.#store.apply(SHARED_NS, writes);
+    return now ? this.#store.applyNow(SHARED_NS, writes) : this.#store.apply(SHARED_NS, writes);
   }
 
   #loadTraits(text) {

@@ -77,6 +77,21 @@ class Store {
     }
   }
 
+  // For a page that is closing: IndexedDB transactions started now never commit, so the writes
+  // go to a backend that writes synchronously (localStorage) when there is one; it is read at the
+  // next start like any other, and gets the erases from then on. Otherwise as apply().
+  applyNow(ns, writes) {
+    const sync = this.backends.find((backend) => backend.applySync);
+    if (!sync) return this.apply(ns, writes);
+    try {
+      sync.applySync(ns, writes);
+    } catch (error) {
+      return this.apply(ns, writes);
+    }
+    if (sync !== this.backends[0] && !this.stale.includes(sync)) this.stale.push(sync);
+    return Promise.resolve();
+  }
+
   #erase(backends, ns, writes) {
     const erases = writes.filter((write) => write.erase !== undefined);
     if (erases.length) backends.forEach((backend) => backend.apply(ns, erases).catch(() => {}));

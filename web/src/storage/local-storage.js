@@ -34,6 +34,12 @@ class LocalStorageBackend {
   }
 
   async apply(ns, writes) {
+    this.applySync(ns, writes);
+  }
+
+  // Synchronous, so it can run while the page is being closed (an IndexedDB transaction started
+  // then never commits).
+  applySync(ns, writes) {
     for (const write of writes) {
       if (write.put !== undefined) this.storage.setItem(PREFIX + ns + '|' + write.put, write.value);
       else this.storage.removeItem(PREFIX + ns + '|' + write.erase);
