@@ -83,6 +83,24 @@ export interface Status {
   degraded: string[];
 }
 
+/** What a middleware sees and returns: the call's fields before the core builds the event. */
+export interface MiddlewareEvent {
+  type: 'track' | 'page' | 'screen' | 'identify' | 'alias' | 'group';
+  event?: string;
+  name?: string;
+  category?: string;
+  userId?: string;
+  previousId?: string;
+  groupId?: string;
+  properties?: JsonObject;
+  traits?: JsonObject;
+  context?: JsonObject;
+  [field: string]: unknown;
+}
+
+/** Returns the event (changed or not), or null / false to drop it. */
+export type Middleware = (event: MiddlewareEvent) => MiddlewareEvent | null | false;
+
 export interface ErrorEvent { code: string; message?: string; messageId?: string; reason?: string }
 export interface DegradedEvent { reason: string; message: string }
 
@@ -100,6 +118,9 @@ export interface Omni {
   /** Sends everything queued now instead of waiting for the batch thresholds. */
   flush(): Promise<void>;
   ready(callback?: (omni: Omni) => void): Promise<void>;
+  /** Runs before every event is queued, in the order added; a middleware that throws is
+   * reported on 'error' and the event goes on unchanged. */
+  addMiddleware(middleware: Middleware): void;
   user(): User;
   anonymousId(): string | null;
   on(name: 'error', callback: (event: ErrorEvent) => void): () => void;
