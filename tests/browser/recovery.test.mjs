@@ -11,7 +11,9 @@ after(() => env.tearDown());
 // Wraps the core's exports so that, once armed, the next call into the wasm traps as a real
 // `unreachable` would.
 function trapOnDemand() {
+  // instantiate(bytes) answers {module, instance}; instantiate(module) answers the instance.
   const wrap = (result) => {
+    if (result instanceof WebAssembly.Instance) return wrap({ instance: result }).instance;
     const exports = {};
     for (const [name, value] of Object.entries(result.instance.exports)) {
       exports[name] = typeof value !== 'function' ? value : (...args) => {
@@ -27,7 +29,7 @@ function trapOnDemand() {
   const streaming = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = (...args) => streaming(...args).then(wrap);
   const plain = WebAssembly.instantiate;
-  WebAssembly.instantiate = (...args) => plain(...args).then((r) => (r.instance ? wrap(r) : r));
+  WebAssembly.instantiate = (...args) => plain(...args).then(wrap);
 }
 
 test('after a trap the SDK rebuilds the core from storage and loses no acknowledged event', async () => {

@@ -94,14 +94,24 @@ class Core {
   }
 }
 
-// Instantiates the core once per call. `createModule` is the Emscripten factory (omni.mjs's
-// default export); the wasm comes from `wasmBinary` (bytes: tests, inlined builds) or from
-// `wasmUrl`, compiled while it downloads (instantiateStreaming) when the server sends
-// application/wasm, from the whole response otherwise. Rejects with OmniError('core_unavailable')
-// when the page cannot run WebAssembly (no WebAssembly object, or a Content-Security-Policy
-// without 'wasm-unsafe-eval').
-// `wasmModule` (a compiled WebAssembly.Module, e.g. core.wasmModule of a trapped instance)
-// instantiates without any network: a page that lost its connection can still rebuild its core.
+// Downloads and compiles omni.wasm, compiling while it downloads (compileStreaming) when the
+// server sends application/wasm, from the whole response otherwise. The facade starts this first,
+// alongside opening storage, so neither waits for the other. Rejects when the page cannot run
+// WebAssembly (no WebAssembly object, or a Content-Security-Policy without 'wasm-unsafe-eval').
+export async function compileCore(wasmUrl, fetchImpl = globalThis.fetch) {
+  if (typeof WebAssembly !== 'object') throw new OmniError('core_unavailable', 'this browser has no WebAssembly');
+  const response = await fetchImpl(wasmUrl, { credentials: 'same-origin' });
+  if (!response.ok) throw new OmniError('core_unavailable', 'GET ' + wasmUrl + ' answered ' + response.status);
+  const streamable = WebAssembly.compileStreaming &&
+    (response.headers.get('Content-Type') || '').startsWith('application/wasm');
+  return streamable ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
+}
+
+// Instantiates the core. `createModule` is the Emscripten factory (omni.mjs's default export);
+// the code comes from `wasmModule` (a compiled WebAssembly.Module, or a promise of one: from
+// compileCore, or the module of a trapped instance, so a page that lost its connection can still
+// rebuild its core), `wasmBinary` (bytes: tests) or `wasmUrl`. Rejects with
+// OmniError('core_unavailable') when the module cannot be compiled or started.
 export function loadCore(createModule, { wasmUrl, wasmBinary, wasmModule, fetch: fetchImpl = globalThis.fetch } = {}) {
   if (typeof WebAssembly !== 'object') {
     return Promise.reject(new OmniError('core_unavailable', 'this browser has no WebAssembly'));
@@ -111,14 +121,9 @@ export function loadCore(createModule, { wasmUrl, wasmBinary, wasmModule, fetch:
       'the WebAssembly core could not start: ' + ((error && error.message) || error)));
     let compiled = null;
     const instantiate = async (imports) => {
-      if (wasmModule) return { module: wasmModule, instance: await WebAssembly.instantiate(wasmModule, imports) };
       if (wasmBinary) return WebAssembly.instantiate(wasmBinary, imports);
-      const response = await fetchImpl(wasmUrl, { credentials: 'same-origin' });
-      if (!response.ok) throw new Error('GET ' + wasmUrl + ' answered ' + response.status);
-      const streamable = WebAssembly.instantiateStreaming &&
-        (response.headers.get('Content-Type') || '').startsWith('application/wasm');
-      if (streamable) return WebAssembly.instantiateStreaming(response, imports);
-      return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+      const module = await (wasmModule || compileCore(wasmUrl, fetchImpl));
+      return { module, instance: await WebAssembly.instantiate(module, imports) };
     };
     createModule({
       // Keeps the glue from resolving omni.wasm against import.meta.url, which is empty once

@@ -6,7 +6,7 @@
 // committed to storage (or {queued: false, reason: 'consent'} when consent dropped it) and
 // rejects with an OmniError on invalid input. Calls made before init() finished wait, in
 // order, with the time they were made.
-import { loadCore } from './binding.js';
+import { compileCore, loadCore } from './binding.js';
 import { ConsentGate } from './consent.js';
 import { readAnonymousIdCookie, writeAnonymousIdCookie } from './cookie.js';
 import { Delivery } from './delivery.js';
@@ -26,16 +26,21 @@ const randomSeed = () => Array.from(crypto.getRandomValues(new Uint8Array(32)),
 
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+const TIMEZONE_KEY = 'omni_tz';
+
 const staticContext = () => {
   const context = { library: { name: 'omni-web', version: VERSION } };
   if (typeof navigator !== 'undefined') {
     context.userAgent = navigator.userAgent;
     context.locale = navigator.language;
   }
+  // The time zone as the last visit found it (reading it costs a first Intl call 20-45 ms, so it
+  // is read after start-up: see #readTimezone).
   try {
-    context.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const cached = localStorage.getItem(TIMEZONE_KEY);
+    if (cached) context.timezone = cached;
   } catch {
-    // No Intl time zone data: leave it out.
+    // No localStorage: the time zone joins the events once it has been read.
   }
   if (typeof screen !== 'undefined') {
     context.screen = { width: screen.width, height: screen.height, density: globalThis.devicePixelRatio };
@@ -63,6 +68,8 @@ export class Omni {
   #delivery = null;
   #core = null;
   #recovering = null;
+  #compiling = null;      // the compiled core (or why it could not be), started by init()
+  #timezone = null;       // read after start-up when the static context did not have it
 
   constructor(createModule) {
     this.#createModule = createModule;
@@ -111,6 +118,8 @@ export class Omni {
     const debug = options.debug || /[?&]omni_debug=1/.test(globalThis.location ? location.search : '');
     this.#options = { ...options, collector, debug };
     this.#initAt = this.#replayedAt || Date.now();
+    // The core downloads and compiles while storage opens: neither waits for the other.
+    this.#compiling = options.wasmUrl ? compileCore(options.wasmUrl).catch((error) => error) : null;
     this.#ready = this.#start().then(() => {
       this.#readyCallbacks.splice(0).forEach((callback) => this.#safely(callback));
     });
@@ -204,14 +213,13 @@ export class Omni {
     const options = this.#options;
     this.#log('init', { collector: options.collector });
     this.#consent = new ConsentGate(options.consent);
+    const claimed = claimOwnNamespace();
+    const opening = openStore({ storage: options.storage, onDegraded: (reason) => this.#degrade(reason) });
     this.#context = staticContext();
-    this.#store = await openStore({
-      storage: options.storage,
-      onDegraded: (reason) => this.#degrade(reason),
-    });
+    this.#store = await opening;
     this.#status.storage = this.#store.kind;
-    this.#ns = await claimOwnNamespace();
-    const all = await this.#store.loadAll();
+    const [ns, all] = await Promise.all([claimed, this.#store.loadAll()]);
+    this.#ns = ns;
     const shared = Object.fromEntries(all.get(SHARED_NS) || []);
     const handover = readHandover(window);
     const config = {
@@ -236,12 +244,15 @@ export class Omni {
     if (handover && handover.userId && handover.userId !== this.#engine.userId) this.identify(handover.userId);
     this.#calls.push(...madeBefore);
     this.#started = true;
-    this.#runCalls();
+    // The calls run in the next task, so ready() resolves as soon as the SDK can take calls; a
+    // call made in a ready callback queues behind the earlier ones.
+    setTimeout(() => this.#runCalls(), 0);
     if (options.page !== false) {
       watchNavigation(window, { hashRoutes: !!options.hashRoutes },
         (referrer) => this.#call({ type: 'page' }, undefined, true, referrer));
     }
     this.#delivery.pump();
+    setTimeout(() => this.#readTimezone(), 0);
     for (const ns of all.keys()) {
       if (ns !== SHARED_NS && ns !== this.#ns) this.#adopt(ns, shared);
     }
@@ -249,6 +260,10 @@ export class Omni {
 
   async #newEngine(config, wasmModule) {
     try {
+      if (!wasmModule && this.#compiling) {
+        wasmModule = await this.#compiling;
+        if (!(wasmModule instanceof WebAssembly.Module)) throw wasmModule;
+      }
       this.#core ||= await loadCore(this.#createModule, { wasmUrl: this.#options.wasmUrl, wasmModule });
       const engine = new WasmEngine(this.#core, config);
       this.#status.core = 'wasm';
@@ -363,6 +378,7 @@ export class Omni {
     return this.#enqueueCall(() => {
       // The static context (library, userAgent, ...) was given to the engine once, at start.
       if (context) request.context = context;
+      if (this.#timezone && !(context && context.timezone)) request.context = { ...context, timezone: this.#timezone };
       if (this.#options.debug) request.echo = true;
       request.now = Date.now();
       return this.#submit(category, request);
@@ -437,6 +453,25 @@ export class Omni {
         });
       })).then(() => undefined);
     });
+  }
+
+  // After start-up: the browser's time zone, for every event from now on (and the next visit's
+  // first ones) when it is not the one the static context already carries.
+  #readTimezone() {
+    let timezone;
+    try {
+      timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch {
+      return;  // no Intl time zone data
+    }
+    if (!timezone || timezone === this.#context.timezone) return;
+    this.#timezone = timezone;
+    if (this.#consent.decide('analytics') === undefined) return;  // nothing stored before consent
+    try {
+      localStorage.setItem(TIMEZONE_KEY, timezone);
+    } catch {
+      // Without localStorage the next visit reads it again.
+    }
   }
 
   // ----- identity -----
