@@ -269,6 +269,9 @@ char* omni_create(const char* config_text, size_t len) {
                                    std::move(client_config));
   if (!client.ok()) return fail(client.status());
   instance->client = std::move(client).value();
+  // Everything the core reads from storage it has read (the queue and the identity); the host
+  // keeps the data, so it is not held twice in wasm memory.
+  instance->storage.forget_data();
 
   instances().push_back(std::move(instance));
   const auto handle = static_cast<std::uint32_t>(instances().size());

@@ -114,6 +114,8 @@ test('with storage disabled the SDK still delivers, and says it is degraded', as
   const page = await context.newPage();
   await page.goto(env.url('/test/blank.html'));
   await sdkReady(page);
+  // Storage opens in the background: status() says 'none' until it has settled.
+  await page.waitForFunction(() => window.omni.status().storage !== 'none');
   const status = await page.evaluate(() => window.omni.status());
   assert.equal(status.storage, 'memory');
   assert.ok(status.degraded.includes('storage:memory'), JSON.stringify(status));

@@ -14,7 +14,7 @@ import { OmniError, toOmniError } from './errors.js';
 import { announceAnonymousId, readHandover } from './handover.js';
 import { LiteEngine } from './lite-engine.js';
 import { describePage, watchNavigation } from './page-tracking.js';
-import { openStore } from './storage/index.js';
+import { openStoreInBackground, readSharedNow } from './storage/index.js';
 import { adoptWhenFree, claimOwnNamespace } from './tabs.js';
 import { WasmEngine } from './wasm-engine.js';
 
@@ -213,20 +213,23 @@ export class Omni {
     const options = this.#options;
     this.#log('init', { collector: options.collector });
     this.#consent = new ConsentGate(options.consent);
-    const claimed = claimOwnNamespace();
-    const opening = openStore({ storage: options.storage, onDegraded: (reason) => this.#degrade(reason) });
-    this.#context = staticContext();
-    this.#store = await opening;
-    this.#status.storage = this.#store.kind;
-    const [ns, all] = await Promise.all([claimed, this.#store.loadAll()]);
+    const { ns, held } = claimOwnNamespace();
     this.#ns = ns;
-    const shared = Object.fromEntries(all.get(SHARED_NS) || []);
+    this.#store = openStoreInBackground(
+      { storage: options.storage, onDegraded: (reason) => this.#degrade(reason) }, held);
+    this.#store.opening.then((store) => { this.#status.storage = store.kind; });
+    this.#context = staticContext();
+    // The identity lives in localStorage, read at once: this page's own queue is new and empty,
+    // so nothing else has to be read before the core can start. Without localStorage it comes
+    // from IndexedDB.
+    const sharedNow = options.storage === 'indexeddb' || options.storage === 'memory' ? null : readSharedNow(SHARED_NS);
+    const shared = Object.fromEntries(sharedNow || (await this.#store.loadAll()).get(SHARED_NS) || []);
     const handover = readHandover(window);
     const config = {
       seed: randomSeed(), now: Date.now(), writeKey: options.writeKey, stored: shared, context: this.#context,
       anonymousId: (handover && handover.anonymousId) || readAnonymousIdCookie() || undefined,
     };
-    if (options.queue) config.queue = options.queue;
+    config.queue = this.#queueConfig();
     this.#engine = await this.#newEngine(config);
     this.#loadTraits(shared['id/traits']);
     this.#delivery = this.#newDelivery(this.#engine, this.#ns, true);
@@ -253,9 +256,12 @@ export class Omni {
     }
     this.#delivery.pump();
     setTimeout(() => this.#readTimezone(), 0);
-    for (const ns of all.keys()) {
-      if (ns !== SHARED_NS && ns !== this.#ns) this.#adopt(ns, shared);
-    }
+    // Queues that closed pages left behind, once storage is open.
+    this.#store.loadAll().then((all) => {
+      for (const other of all.keys()) {
+        if (other !== SHARED_NS && other !== this.#ns) this.#adopt(other, shared);
+      }
+    });
   }
 
   async #newEngine(config, wasmModule) {
@@ -280,10 +286,16 @@ export class Omni {
     return new Delivery({
       engine, store: this.#store, ns, collector: this.#options.collector,
       fetch: (...args) => fetch(...args),
-      onIdentityWrites: main ? (writes, now) => this.#saveIdentity(writes, now) : null,
+      onIdentityWrites: main ? (writes) => this.#saveIdentity(writes) : null,
       emit: (name, detail) => this.#emit(name, detail),
       log: (...args) => this.#log(...args),
     });
+  }
+
+  // The core's queue settings: the page's, over a browser default of 16 MiB of queued events
+  // (about 25,000 typical events: a burst of 10,000 calls is never cut short while it drains).
+  #queueConfig() {
+    return { maxQueueBytes: 16 * 1024 * 1024, ...this.#options.queue };
   }
 
   // A queue left by a closed page: read it once this page holds it (another page may have
@@ -294,7 +306,7 @@ export class Omni {
       const entries = await this.#store.load(ns);
       if (!entries.size) return this.#store.drop(ns);
       const engine = new WasmEngine(this.#core, { seed: randomSeed(), now: Date.now(),
-        writeKey: this.#options.writeKey, queue: this.#options.queue,
+        writeKey: this.#options.writeKey, queue: this.#queueConfig(),
         stored: { ...shared, ...Object.fromEntries(entries) } });
       const delivery = this.#newDelivery(engine, ns, false);
       this.#log('delivering a queue left by a closed page', ns);
@@ -428,7 +440,7 @@ export class Omni {
       const all = await this.#store.loadAll();
       const stored = { ...Object.fromEntries(all.get(SHARED_NS) || []), ...Object.fromEntries(all.get(this.#ns) || []) };
       this.#engine = await this.#newEngine({ seed: randomSeed(), now: Date.now(),
-        writeKey: this.#options.writeKey, stored, queue: this.#options.queue, context: this.#context }, compiled);
+        writeKey: this.#options.writeKey, stored, queue: this.#queueConfig(), context: this.#context }, compiled);
       this.#delivery.engine = this.#engine;
       this.#delivery.pump();
     })().finally(() => { this.#recovering = null; });
@@ -486,9 +498,10 @@ export class Omni {
     announceAnonymousId(id);
   }
 
-  #saveIdentity(writes, now) {
+  #saveIdentity(writes) {
     for (const write of writes) if (write.put === 'id/traits') this.#loadTraits(write.value);
-    return now ? this.#store.applyNow(SHARED_NS, writes) : this.#store.apply(SHARED_NS, writes);
+    // localStorage when there is one: the next page reads the identity from there at once.
+    return this.#store.applyNow(SHARED_NS, writes);
   }
 
   #loadTraits(text) {

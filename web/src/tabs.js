@@ -9,16 +9,18 @@ const leaseKey = (ns) => 'omni-lease|' + ns;
 
 const newNamespace = () => 'q' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
 
-// Resolves with this page's namespace once it is held.
+// This page's namespace, and a promise that resolves once it is held (write nothing there
+// before: another page could take the namespace for a queue left behind).
 export function claimOwnNamespace() {
   const ns = newNamespace();
   if (locks()) {
-    return new Promise((resolve) => {
+    const held = new Promise((resolve) => {
       locks().request('omni:' + ns, () => {
         resolve(ns);
         return new Promise(() => {});  // held until the page goes away
       });
     });
+    return { ns, held };
   }
   const renew = () => {
     try {
@@ -29,7 +31,7 @@ export function claimOwnNamespace() {
   };
   renew();
   setInterval(renew, LEASE_MS / 3);
-  return Promise.resolve(ns);
+  return { ns, held: Promise.resolve(ns) };
 }
 
 // Runs `deliver(ns)` once this page holds the namespace: at once for a queue left by a closed

@@ -14,6 +14,47 @@ const attempt = async (open) => {
   }
 };
 
+// A store that takes writes before it has opened: they wait, in order, for the open and for
+// `held` (this page's namespace lock). The page starts without waiting for IndexedDB, whose
+// first open in a browser profile takes 15-80 ms. applyNow() before the open writes to
+// localStorage directly. `kind` is 'none' until the open has settled.
+export function openStoreInBackground(options, held) {
+  return new PendingStore(Promise.all([openStore(options), held]).then(([store]) => store));
+}
+
+// The identity (the shared namespace) from localStorage, synchronously; null without it.
+export function readSharedNow(ns) {
+  try {
+    return openLocalStorage().loadSync(ns);
+  } catch {
+    return null;
+  }
+}
+
+class PendingStore {
+  constructor(opening) {
+    this.store = null;
+    this.opening = opening.then((store) => (this.store = store));
+  }
+
+  get kind() { return this.store ? this.store.kind : 'none'; }
+  #when(use) { return this.store ? use(this.store) : this.opening.then(use); }
+  loadAll() { return this.#when((store) => store.loadAll()); }
+  load(ns) { return this.#when((store) => store.load(ns)); }
+  apply(ns, writes) { return this.#when((store) => store.apply(ns, writes)); }
+  drop(ns) { return this.#when((store) => store.drop(ns)); }
+
+  applyNow(ns, writes) {
+    if (this.store) return this.store.applyNow(ns, writes);
+    try {
+      openLocalStorage().applySync(ns, writes);
+      return Promise.resolve();
+    } catch {
+      return this.apply(ns, writes);
+    }
+  }
+}
+
 export async function openStore({ storage = 'auto', onDegraded = () => {} } = {}) {
   const backends = [];
   if (storage === 'auto' || storage === 'indexeddb') backends.push(await attempt(openIndexedDb));

@@ -30,7 +30,18 @@ class LocalStorageBackend {
   }
 
   async load(ns) {
-    return (await this.loadAll()).get(ns) || new Map();
+    return this.loadSync(ns);
+  }
+
+  // One namespace's entries, read at once (the identity at start-up: no waiting for IndexedDB).
+  loadSync(ns) {
+    const prefix = PREFIX + ns + '|';
+    const entries = new Map();
+    for (let i = 0; i < this.storage.length; i++) {
+      const item = this.storage.key(i);
+      if (item && item.startsWith(prefix)) entries.set(item.slice(prefix.length), this.storage.getItem(item));
+    }
+    return entries;
   }
 
   async apply(ns, writes) {
