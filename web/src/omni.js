@@ -292,10 +292,12 @@ export class Omni {
     });
   }
 
-  // The core's queue settings: the page's, over a browser default of 16 MiB of queued events
-  // (about 25,000 typical events: a burst of 10,000 calls is never cut short while it drains).
+  // The core's queue settings: the page's, over browser defaults of 16 MiB of queued events
+  // (about 25,000 typical events: a burst of 10,000 calls is never cut short while it drains)
+  // and, when that is full, refusing new events (their promises reject with queue_full) rather
+  // than dropping acknowledged ones.
   #queueConfig() {
-    return { maxQueueBytes: 16 * 1024 * 1024, ...this.#options.queue };
+    return { maxQueueBytes: 16 * 1024 * 1024, overflow: 'reject_new', ...this.#options.queue };
   }
 
   // A queue left by a closed page: read it once this page holds it (another page may have
