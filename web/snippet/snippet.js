@@ -31,9 +31,13 @@
   };
   var record = stub('init');
   omni.init = function (options) {
+    var base = String(options && options.collector).replace(/\/+$/, '');
+    var wasm = options && (options.wasmUrl || (!options.sdkUrl && base + '/omni.wasm'));
+    // The core downloads while omni.js does; the SDK compiles this response (or fetches again).
+    if (wasm && w.fetch) omni.wasm = [wasm, fetch(wasm, { credentials: 'same-origin' })['catch'](function () {})];
     var script = d.createElement('script');
     script.async = true;
-    script.src = (options && options.sdkUrl) || String(options && options.collector).replace(/\/+$/, '') + '/omni.js';
+    script.src = (options && options.sdkUrl) || base + '/omni.js';
     if (options && options.sdkIntegrity) {
       script.integrity = options.sdkIntegrity;
       script.crossOrigin = 'anonymous';
