@@ -22,6 +22,12 @@ namespace {
 constexpr std::chrono::milliseconds kProbeInterval{1000};
 constexpr std::chrono::milliseconds kMaxLinger{2000};
 
+std::vector<std::string> source_names(const Config& config) {
+  std::vector<std::string> names;
+  for (const SourceConfig& source : config.sources) names.push_back(source.name);
+  return names;
+}
+
 std::string url_host(const net::ip::address& address) {
   return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
 }
@@ -30,6 +36,8 @@ std::string url_host(const net::ip::address& address) {
 
 Collector::Collector(Config config)
     : config_(std::move(config)),
+      metrics_(source_names(config_)),
+      registry_(&metrics_.connections_open()),
       ioc_(static_cast<int>(config_.threads)),
       signals_(ioc_, SIGINT, SIGTERM) {}
 
@@ -46,6 +54,9 @@ bool Collector::open_store() {
   if (!folder.empty()) std::filesystem::create_directories(folder, ec);
   SqliteOptions options;
   options.path = config_.storage_path.string();
+  options.on_commit = [this](std::size_t rows, std::uint64_t micros, bool ok) {
+    metrics_.commit_finished(rows, micros, ok);
+  };
   std::string error;
   store_ = open_sqlite_event_store(options, &error);
   if (!store_) {
@@ -89,7 +100,8 @@ int Collector::run() {
   probe_->start();
   sources_ = std::make_unique<ingest::SourceRegistry>(config_.sources);
   ingest_ = std::make_unique<ingest::IngestHandler>(
-      *sources_, *store_, clock_, random_, http::TrustedProxies(config_.trusted_proxies));
+      *sources_, *store_, clock_, random_, http::TrustedProxies(config_.trusted_proxies),
+      &metrics_);
   admin_events_ =
       std::make_unique<admin::AdminEventsHandler>(config_.admin_token, *store_, admin_pool_);
   health_ = std::make_unique<admin::HealthHandler>(*probe_);
@@ -97,9 +109,11 @@ int Collector::run() {
     static_files_ = std::make_unique<http::StaticFileHandler>(config_.static_dir,
                                                              config_.static_spa_fallback);
   }
-  dispatcher_ = std::make_unique<http::Dispatcher>(*sources_, *ingest_, *admin_events_, *health_,
-                                                   static_files_.get(),
-                                                   config_.limits.max_body_bytes);
+  metrics_handler_ =
+      std::make_unique<metrics::MetricsHandler>(config_.admin_token, metrics_.registry());
+  dispatcher_ = std::make_unique<http::Dispatcher>(
+      *sources_, *ingest_, *admin_events_, *health_, static_files_.get(),
+      config_.limits.max_body_bytes, metrics_handler_.get(), &metrics_);
   if (!start_listening()) {
     probe_->stop();
     store_->close();

@@ -29,6 +29,8 @@
 #include "http/static_file_handler.hpp"
 #include "ingest/ingest_handler.hpp"
 #include "ingest/source_registry.hpp"
+#include "metrics/metrics_catalog.hpp"
+#include "metrics/metrics_handler.hpp"
 #include "store/event_store.hpp"
 #include "system_effects.hpp"
 
@@ -58,6 +60,8 @@ class Collector {
   void stop_io_threads();
 
   Config config_;
+  // Before everything that reports to it (the store's writer, handlers, the registry).
+  metrics::MetricsCatalog metrics_;
   SystemClock clock_;
   SystemRandom random_;
   std::unique_ptr<EventStore> store_;
@@ -68,6 +72,7 @@ class Collector {
   std::unique_ptr<admin::AdminEventsHandler> admin_events_;
   std::unique_ptr<admin::HealthHandler> health_;
   std::unique_ptr<http::StaticFileHandler> static_files_;
+  std::unique_ptr<metrics::MetricsHandler> metrics_handler_;
   std::unique_ptr<http::Dispatcher> dispatcher_;
   // Sessions unregister in their destructors, which may run when the io_context is destroyed:
   // the registry is declared before (so destroyed after) the io_context.

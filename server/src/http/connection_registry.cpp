@@ -9,12 +9,13 @@ ConnectionRegistry::Id ConnectionRegistry::add(const std::shared_ptr<HttpSession
   std::lock_guard<std::mutex> lock(mutex_);
   const Id id = next_id_++;
   sessions_.emplace(id, session);
+  if (open_connections_ != nullptr) open_connections_->add(1);
   return id;
 }
 
 void ConnectionRegistry::remove(Id id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  sessions_.erase(id);
+  if (sessions_.erase(id) != 0 && open_connections_ != nullptr) open_connections_->sub(1);
   if (sessions_.empty()) emptied_.notify_all();
 }
 

@@ -4,6 +4,7 @@
 // Thread-safe. Sessions add themselves when they start and remove themselves when destroyed.
 // for_each copies the weak pointers under the lock and calls out with the lock released, so a
 // callback may take its time (or a session may finish) without blocking accepts.
+// An optional gauge follows the number of connections (omni_http_connections_open).
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "metrics/metrics_scalar.hpp"
+
 namespace omni::collector::http {
 
 class HttpSession;
@@ -22,6 +25,11 @@ class HttpSession;
 class ConnectionRegistry {
  public:
   using Id = std::uint64_t;
+
+  /// `open_connections` (may be null) is raised by add() and lowered by remove(); it must
+  /// outlive the registry.
+  explicit ConnectionRegistry(metrics::Gauge* open_connections = nullptr)
+      : open_connections_(open_connections) {}
 
   Id add(const std::shared_ptr<HttpSession>& session);
   void remove(Id id);
@@ -44,6 +52,7 @@ class ConnectionRegistry {
   Id next_id_ = 1;
   std::unordered_map<Id, std::weak_ptr<HttpSession>> sessions_;
   std::atomic<bool> shutting_down_{false};
+  metrics::Gauge* const open_connections_;
 };
 
 }  // namespace omni::collector::http

@@ -1,6 +1,8 @@
 #include "http/dispatcher.hpp"
 
-#include "http/router.hpp"
+#include <chrono>
+#include <variant>
+
 #include "http/url.hpp"
 
 namespace omni::collector::http {
@@ -10,13 +12,16 @@ using beast_http::field;
 Dispatcher::Dispatcher(const ingest::SourceRegistry& sources, ingest::IngestHandler& ingest,
                        admin::AdminEventsHandler& admin_events,
                        const admin::HealthHandler& health, const StaticFileHandler* static_files,
-                       std::size_t max_body_bytes)
+                       std::size_t max_body_bytes, const metrics::MetricsHandler* metrics_handler,
+                       metrics::MetricsCatalog* metrics)
     : sources_(sources),
       ingest_(ingest),
       admin_events_(admin_events),
       health_(health),
       static_files_(static_files),
-      max_body_bytes_(max_body_bytes) {}
+      max_body_bytes_(max_body_bytes),
+      metrics_handler_(metrics_handler),
+      metrics_(metrics) {}
 
 ReplyContext Dispatcher::context_for(const Request& header, bool ingest_route) const {
   ReplyContext ctx = reply_context(header);
@@ -35,7 +40,9 @@ StringResponse Dispatcher::body_too_large(const Request& header) {
   const RouteMatch match = match_route(header.method(), path, static_files_ != nullptr);
   ReplyContext ctx = context_for(header, is_ingest_route(match.route));
   ctx.keep_alive = false;
-  return payload_too_large(ctx, max_body_bytes_);
+  StringResponse res = payload_too_large(ctx, max_body_bytes_);
+  if (metrics_ != nullptr) metrics_->request_refused(match.route, res.result_int());
+  return res;
 }
 
 void Dispatcher::handle(Request&& request, const IpAddress& peer, Respond respond) {
@@ -43,6 +50,21 @@ void Dispatcher::handle(Request&& request, const IpAddress& peer, Respond respon
   std::string_view query;
   split_target(request.target(), &path, &query);
   const RouteMatch match = match_route(request.method(), path, static_files_ != nullptr);
+  if (metrics_ != nullptr) {
+    // Counted when the answer is handed over, whichever thread that happens on.
+    respond = [inner = std::move(respond), metrics = metrics_, answered_route = match.route,
+               start = std::chrono::steady_clock::now()](Response response) {
+      const unsigned status = std::visit([](const auto& m) { return m.result_int(); }, response);
+      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+      metrics->request_answered(answered_route, status, elapsed.count());
+      inner(std::move(response));
+    };
+  }
+  dispatch(std::move(request), match, path, query, peer, std::move(respond));
+}
+
+void Dispatcher::dispatch(Request&& request, const RouteMatch& match, std::string_view path,
+                          std::string_view query, const IpAddress& peer, Respond respond) {
   ReplyContext ctx = context_for(request, is_ingest_route(match.route));
 
   if (match.route == Route::kNotFound) {
@@ -91,6 +113,10 @@ void Dispatcher::handle(Request&& request, const IpAddress& peer, Respond respon
       return;
     case Route::kStatic:
       respond(static_files_->serve(request, path, ctx));
+      return;
+    case Route::kMetrics:
+      if (metrics_handler_ == nullptr) break;  // not served: 404 below
+      respond(metrics_handler_->handle(request, ctx));
       return;
     case Route::kNotFound:
       break;

@@ -1,5 +1,6 @@
 // Routes each request to its handler and applies what every route shares: 404/405 answers,
-// CORS for the ingestion routes (including preflights), keep-alive.
+// CORS for the ingestion routes (including preflights), keep-alive, and the per-route request
+// metrics (every answer that goes through handle() is counted and timed; a 413 only counted).
 //
 // CORS before the source is known (preflights, and errors found before the write key is read)
 // follows the rule for preflights: the Origin is echoed when any source admits it, so a browser
@@ -11,18 +12,24 @@
 #include "admin/admin_events_handler.hpp"
 #include "admin/health_handler.hpp"
 #include "http/request_handler.hpp"
+#include "http/router.hpp"
 #include "http/static_file_handler.hpp"
 #include "ingest/ingest_handler.hpp"
 #include "ingest/source_registry.hpp"
+#include "metrics/metrics_catalog.hpp"
+#include "metrics/metrics_handler.hpp"
 
 namespace omni::collector::http {
 
 class Dispatcher final : public RequestHandler {
  public:
-  /// `static_files` may be null (no staticDir). All references must outlive the dispatcher.
+  /// `static_files` may be null (no staticDir). `metrics_handler` may be null (/metrics is then
+  /// not found); `metrics` may be null (nothing is counted). All must outlive the dispatcher.
   Dispatcher(const ingest::SourceRegistry& sources, ingest::IngestHandler& ingest,
              admin::AdminEventsHandler& admin_events, const admin::HealthHandler& health,
-             const StaticFileHandler* static_files, std::size_t max_body_bytes);
+             const StaticFileHandler* static_files, std::size_t max_body_bytes,
+             const metrics::MetricsHandler* metrics_handler = nullptr,
+             metrics::MetricsCatalog* metrics = nullptr);
 
   /// A request with no known peer (tests that call the dispatcher directly): events get the
   /// unspecified address 0.0.0.0 as their client IP.
@@ -33,6 +40,9 @@ class Dispatcher final : public RequestHandler {
   /// The reply context for a request, with CORS when the route is an ingestion route and some
   /// source admits the Origin.
   ReplyContext context_for(const Request& header, bool ingest_route) const;
+  /// Answers a routed request (no metrics here: handle() wraps `respond`).
+  void dispatch(Request&& request, const RouteMatch& match, std::string_view path,
+                std::string_view query, const IpAddress& peer, Respond respond);
 
   const ingest::SourceRegistry& sources_;
   ingest::IngestHandler& ingest_;
@@ -40,6 +50,8 @@ class Dispatcher final : public RequestHandler {
   const admin::HealthHandler& health_;
   const StaticFileHandler* static_files_;
   const std::size_t max_body_bytes_;
+  const metrics::MetricsHandler* metrics_handler_;
+  metrics::MetricsCatalog* metrics_;
 };
 
 }  // namespace omni::collector::http

@@ -55,6 +55,7 @@ RouteMatch match_route(verb method, std::string_view path, bool static_enabled) 
   if (path == "/readyz") return get_only(Route::kReadyz, method);
   if (path == "/v1/admin/events") return get_only(Route::kAdminEvents, method);
   if (path == "/v1/admin/export") return get_only(Route::kAdminExport, method);
+  if (path == "/metrics") return get_only(Route::kMetrics, method);
 
   RouteMatch m;
   if (!static_enabled) return m;  // kNotFound, whatever the method
@@ -62,6 +63,21 @@ RouteMatch match_route(verb method, std::string_view path, bool static_enabled) 
   m.allow = kStaticAllow;
   m.method_allowed = method == verb::get || method == verb::head;
   return m;
+}
+
+std::string_view route_name(Route route) {
+  switch (route) {
+    case Route::kNotFound: return "not_found";
+    case Route::kIngestBatch: return "batch";
+    case Route::kIngestSingle: return "single";
+    case Route::kHealthz: return "healthz";
+    case Route::kReadyz: return "readyz";
+    case Route::kAdminEvents: return "admin_events";
+    case Route::kAdminExport: return "admin_export";
+    case Route::kStatic: return "static";
+    case Route::kMetrics: return "metrics";
+  }
+  return "not_found";
 }
 
 }  // namespace omni::collector::http

@@ -25,6 +25,14 @@ enum class Route : std::uint8_t {
   kAdminEvents,   // GET /v1/admin/events
   kAdminExport,   // GET /v1/admin/export
   kStatic,        // GET/HEAD any other path, when static files are served
+  kMetrics,       // GET /metrics (Prometheus text, admin token)
+};
+
+/// Every route, for tables kept per route (metrics).
+inline constexpr Route kAllRoutes[] = {
+    Route::kNotFound,    Route::kIngestBatch, Route::kIngestSingle,
+    Route::kHealthz,     Route::kReadyz,      Route::kAdminEvents,
+    Route::kAdminExport, Route::kStatic,      Route::kMetrics,
 };
 
 struct RouteMatch {
@@ -41,6 +49,9 @@ struct RouteMatch {
 
 /// `path` is the request target without its query string.
 RouteMatch match_route(boost::beast::http::verb method, std::string_view path, bool static_enabled);
+
+/// The route's name in snake case ("batch", "admin_events", "not_found"), as metrics label it.
+std::string_view route_name(Route route);
 
 /// True for routes that take browser events (they carry CORS headers).
 inline bool is_ingest_route(Route route) {

@@ -48,12 +48,14 @@ json rejections_to_json(const std::vector<Rejection>& rejected) {
 }  // namespace
 
 IngestHandler::IngestHandler(SourceRegistry& sources, EventStore& store, Clock& clock,
-                             Random& random, http::TrustedProxies trusted_proxies)
+                             Random& random, http::TrustedProxies trusted_proxies,
+                             metrics::MetricsCatalog* metrics)
     : sources_(sources),
       store_(store),
       clock_(clock),
       random_(random),
-      trusted_proxies_(std::move(trusted_proxies)) {}
+      trusted_proxies_(std::move(trusted_proxies)),
+      metrics_(metrics) {}
 
 void IngestHandler::handle(http::Request&& request, std::optional<EventType> single_type,
                            http::ReplyContext ctx, http::Respond respond,
@@ -125,12 +127,16 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
   PreparedEvents prepared = prepare_events(std::move(body), single_type, source->name,
                                            received_at_ms, random_, client_ip);
   if (!prepared.rejected.empty()) {
+    if (metrics_ != nullptr) {
+      for (const Rejection& r : prepared.rejected) metrics_->event_rejected(source->name, r.code);
+    }
     respond(http::invalid_batch(ctx, rejections_to_json(prepared.rejected), total));
     return;
   }
 
   std::uint32_t retry_after_s = 0;
   if (!source->limiter.try_acquire(prepared.rows.size(), monotonic_us(), &retry_after_s)) {
+    if (metrics_ != nullptr) metrics_->request_rate_limited(source->name);
     respond(http::rate_limited(ctx, retry_after_s));
     return;
   }
@@ -144,10 +150,14 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
   std::optional<std::string> cookie =
       anonymous_id_set_cookie(source->cookie, origin, prepared.rows.back().anonymous_id);
   store_.submit(std::move(prepared.rows),
-                [this, ctx = std::move(ctx), cookie = std::move(cookie),
+                [this, source, ctx = std::move(ctx), cookie = std::move(cookie),
                  respond = std::move(respond)](CommitOutcome outcome) {
                   // Runs on the store's writer thread: build the answer and hand it over.
                   if (outcome.ok) {
+                    if (metrics_ != nullptr) {
+                      metrics_->events_accepted(source->name, outcome.inserted);
+                      metrics_->events_deduplicated(source->name, outcome.duplicates);
+                    }
                     http::StringResponse res =
                         http::ingest_accepted(ctx, outcome.inserted, outcome.duplicates);
                     if (cookie) res.set(field::set_cookie, *cookie);

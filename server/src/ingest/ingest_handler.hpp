@@ -18,6 +18,7 @@
 #include "http/responses.hpp"
 #include "ingest/source_registry.hpp"
 #include "log.hpp"
+#include "metrics/metrics_catalog.hpp"
 #include "omni/effects.hpp"
 #include "omni/event.hpp"
 #include "store/event_store.hpp"
@@ -29,8 +30,11 @@ class IngestHandler {
   /// `clock` stamps receivedAt; `random` makes messageIds for events without one. Both must be
   /// safe to call from several io threads at once (SystemClock and SystemRandom are).
   /// `trusted_proxies`: the peers whose forwarding headers name the client (client_ip.hpp).
+  /// `metrics` (may be null) counts accepted, deduplicated and rejected events and rate-limited
+  /// requests per source; it must outlive the handler.
   IngestHandler(SourceRegistry& sources, EventStore& store, Clock& clock, Random& random,
-                http::TrustedProxies trusted_proxies = {});
+                http::TrustedProxies trusted_proxies = {},
+                metrics::MetricsCatalog* metrics = nullptr);
 
   /// `single_type`: the route's event type, nullopt for /v1/batch. `ctx` carries the CORS
   /// headers allowed before the source is known (origin admitted by any source). `peer`: the
@@ -45,6 +49,7 @@ class IngestHandler {
   Clock& clock_;
   Random& random_;
   const http::TrustedProxies trusted_proxies_;
+  metrics::MetricsCatalog* const metrics_;
   ThrottledLog store_errors_{10000};
 };
 

@@ -154,6 +154,7 @@ void SqliteEventStore::Impl::commit_and_answer(
   const auto start = std::chrono::steady_clock::now();
   const SqlError error = writer->commit_group(rows, !answers->empty(), &outcomes);
   const std::uint64_t micros = micros_since(start);
+  if (!group->empty() && options.on_commit) options.on_commit(row_count, micros, !error.failed());
 
   {
     std::lock_guard<std::mutex> lock(stats_mutex);

@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ struct SqliteOptions {
   int wal_autocheckpoint_pages = 10000;  // larger WAL between checkpoints = fewer page rewrites
   std::size_t memory_index_keys = std::size_t{1} << 20;  // newest keys kept in memory (~70 B
                                                          // each) before merging to event_keys
+
+  /// Called on the writer thread after every group commit that held submissions (a probe-only
+  /// transaction is not reported): the group's rows, microseconds from BEGIN to the end of
+  /// COMMIT, and whether it committed. For metrics; must be quick and must not throw.
+  std::function<void(std::size_t rows, std::uint64_t micros, bool ok)> on_commit;
 };
 
 /// Counters since open, for metrics and benchmarks.
