@@ -33,8 +33,11 @@
   omni.init = function (options) {
     var base = String(options && options.collector).replace(/\/+$/, '');
     var wasm = options && (options.wasmUrl || (!options.sdkUrl && base + '/omni.wasm'));
-    // The core downloads while omni.js does; the SDK compiles this response (or fetches again).
-    if (wasm && w.fetch) omni.wasm = [wasm, fetch(wasm, { credentials: 'same-origin' })['catch'](function () {})];
+    // The core downloads and compiles while omni.js downloads; the SDK takes the compiled module
+    // (or, if this failed, tries again itself and reports why).
+    if (wasm && w.WebAssembly && WebAssembly.compileStreaming) {
+      omni.wasm = [wasm, WebAssembly.compileStreaming(fetch(wasm, { credentials: 'same-origin' }))['catch'](function () {})];
+    }
     var script = d.createElement('script');
     script.async = true;
     script.src = (options && options.sdkUrl) || base + '/omni.js';

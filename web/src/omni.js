@@ -69,7 +69,7 @@ export class Omni {
   #core = null;
   #recovering = null;
   #compiling = null;      // the compiled core (or why it could not be), started by init()
-  #prefetched = null;     // [url, response promise] of the core, from the snippet
+  #prefetched = null;     // [url, compiled module promise] of the core, from the snippet
   #timezone = null;       // read after start-up when the static context did not have it
 
   constructor(createModule) {
@@ -87,7 +87,7 @@ export class Omni {
   // Takes over the snippet's stub (window.omni before the SDK loaded): replays its calls in
   // order with the time each was made, and settles the promises the stub returned.
   replaySnippetQueue(stub) {
-    // [url, response promise]: the snippet started downloading the core already.
+    // [url, promise of the compiled module]: the snippet started on the core already.
     if (stub && Array.isArray(stub.wasm)) this.#prefetched = stub.wasm;
     for (const [method, args, time, resolve, reject] of Array.from(stub || [])) {
       let result;
@@ -122,7 +122,7 @@ export class Omni {
     this.#options = { ...options, collector, debug };
     this.#initAt = this.#replayedAt || Date.now();
     // The core downloads and compiles while storage opens: neither waits for the other.
-    this.#compiling = options.wasmUrl ? compileCore(options.wasmUrl, this.#fetchWasm()).catch((error) => error) : null;
+    this.#compiling = options.wasmUrl ? this.#compileWasm(options.wasmUrl).catch((error) => error) : null;
     this.#ready = this.#start().then(() => {
       this.#readyCallbacks.splice(0).forEach((callback) => this.#safely(callback));
     });
@@ -295,12 +295,13 @@ export class Omni {
     });
   }
 
-  // The snippet's download of the core when it is the file init() wants, else a fresh fetch.
-  #fetchWasm() {
-    const [url, response] = this.#prefetched || [];
+  // The module the snippet compiled when it is the file init() wants, else a compile of our own.
+  #compileWasm(url) {
+    const [prefetchedUrl, compiled] = this.#prefetched || [];
     this.#prefetched = null;
-    const same = url && new URL(url, location.href).href === new URL(this.#options.wasmUrl, location.href).href;
-    return (wanted, init) => (same ? response.then((got) => got || fetch(wanted, init)) : fetch(wanted, init));
+    const same = prefetchedUrl && new URL(prefetchedUrl, location.href).href === new URL(url, location.href).href;
+    if (!same) return compileCore(url);
+    return compiled.then((module) => (module instanceof WebAssembly.Module ? module : compileCore(url)));
   }
 
   // The core's queue settings: the page's, over browser defaults of 16 MiB of queued events
