@@ -289,6 +289,23 @@ TEST_CASE("with a static directory, files are served and others are 404", "[disp
   CHECK(h.send_string(request(bh::verb::post, "/v1/unknown")).result_int() == 404);
 }
 
+TEST_CASE("static files carry CORS for admitted origins, so a shop elsewhere loads the SDK",
+          "[dispatcher][static][cors]") {
+  Harness h(true);
+  auto admitted = request(bh::verb::get, "/index.html");
+  admitted.set(bh::field::origin, kWebOrigin);
+  auto res = h.send(std::move(admitted));
+  REQUIRE(std::holds_alternative<http::FileResponse>(res));
+  CHECK(std::get<http::FileResponse>(res)[bh::field::access_control_allow_origin] == kWebOrigin);
+  CHECK(std::get<http::FileResponse>(res)[bh::field::vary] == "Origin");
+
+  auto unknown = request(bh::verb::get, "/index.html");
+  unknown.set(bh::field::origin, "https://elsewhere.example");
+  auto other = h.send(std::move(unknown));
+  REQUIRE(std::holds_alternative<http::FileResponse>(other));
+  CHECK(std::get<http::FileResponse>(other)[bh::field::access_control_allow_origin].empty());
+}
+
 TEST_CASE("an oversized body is answered 413 with CORS for admitted origins",
           "[dispatcher]") {
   Harness h;

@@ -23,9 +23,17 @@ Dispatcher::Dispatcher(const ingest::SourceRegistry& sources, ingest::IngestHand
       metrics_handler_(metrics_handler),
       metrics_(metrics) {}
 
-ReplyContext Dispatcher::context_for(const Request& header, bool ingest_route) const {
+namespace {
+
+// Ingestion, and the static files: a shop on www.shop.example loads omni.js (with an SRI
+// integrity, so in CORS mode) and fetches omni.wasm from collect.shop.example.
+bool answers_cors(Route route) { return is_ingest_route(route) || route == Route::kStatic; }
+
+}  // namespace
+
+ReplyContext Dispatcher::context_for(const Request& header, bool cors_route) const {
   ReplyContext ctx = reply_context(header);
-  if (ingest_route) {
+  if (cors_route) {
     ctx.vary_origin = true;
     const std::string_view origin = header[field::origin];
     if (!origin.empty() && sources_.any_allows_origin(origin)) ctx.cors_origin = std::string(origin);
@@ -38,7 +46,7 @@ StringResponse Dispatcher::body_too_large(const Request& header) {
   std::string_view query;
   split_target(header.target(), &path, &query);
   const RouteMatch match = match_route(header.method(), path, static_files_ != nullptr);
-  ReplyContext ctx = context_for(header, is_ingest_route(match.route));
+  ReplyContext ctx = context_for(header, answers_cors(match.route));
   ctx.keep_alive = false;
   StringResponse res = payload_too_large(ctx, max_body_bytes_);
   if (metrics_ != nullptr) metrics_->request_refused(match.route, res.result_int());
@@ -65,7 +73,7 @@ void Dispatcher::handle(Request&& request, const IpAddress& peer, Respond respon
 
 void Dispatcher::dispatch(Request&& request, const RouteMatch& match, std::string_view path,
                           std::string_view query, const IpAddress& peer, Respond respond) {
-  ReplyContext ctx = context_for(request, is_ingest_route(match.route));
+  ReplyContext ctx = context_for(request, answers_cors(match.route));
 
   if (match.route == Route::kNotFound) {
     respond(not_found(ctx));

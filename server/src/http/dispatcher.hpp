@@ -37,9 +37,9 @@ class Dispatcher final : public RequestHandler {
   StringResponse body_too_large(const Request& header) override;
 
  private:
-  /// The reply context for a request, with CORS when the route is an ingestion route and some
-  /// source admits the Origin.
-  ReplyContext context_for(const Request& header, bool ingest_route) const;
+  /// The reply context for a request, with CORS when the route answers other origins (ingestion,
+  /// static files) and some source admits the Origin.
+  ReplyContext context_for(const Request& header, bool cors_route) const;
   /// Answers a routed request (no metrics here: handle() wraps `respond`).
   void dispatch(Request&& request, const RouteMatch& match, std::string_view path,
                 std::string_view query, const IpAddress& peer, Respond respond);
