@@ -157,3 +157,17 @@ test('an invalid call rejects with an OmniError naming the problem', async () =>
   assert.equal(tooBig, 'event_too_large');
   await context.close();
 });
+
+test('a shop on another origin than the collector loads the SDK and its wasm (CORS)', async () => {
+  // The page is served as http://localhost:<port>, the snippet names http://127.0.0.1:<port>.
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(env.url('/test/blank.html').replace('127.0.0.1', 'localhost'));
+  await sdkReady(page);
+  assert.equal(await page.evaluate(() => location.hostname), 'localhost');
+  assert.equal((await page.evaluate(() => window.omni.status())).core, 'wasm');
+  await page.evaluate(() => window.omni.track('Cross Origin').then(() => window.omni.flush()));
+  const events = await env.collector.waitForEvents(1, { filter: named('Cross Origin') });
+  assert.equal(events.length, 1);
+  await context.close();
+});
