@@ -1,10 +1,10 @@
 // The release omni-collector on loopback for the browser benchmark: a temporary folder with its
 // config and SQLite database, the bench site as its static directory, and read-back of what it
 // stored through the admin API. Everything it creates is removed by stop().
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launch } from '../../tests/browser/support/collector.mjs';
 
 export async function startCollector({ binary, staticDir }) {
   const dir = mkdtempSync(join(tmpdir(), 'omni-browser-bench-'));
@@ -22,23 +22,9 @@ export async function startCollector({ binary, staticDir }) {
     staticDir,
   };
   writeFileSync(join(dir, 'collector.json'), JSON.stringify(config));
-  const child = spawn(binary, ['--config', join(dir, 'collector.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('collector did not start: ' + stderr)), 20000);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /listening on (http:\/\/[^\s]+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1].replace(/\/$/, ''));
-      }
-    });
-    exited.then((code) => reject(new Error('collector exited with ' + code + ': ' + stderr)));
-  });
+  const { child, url } = await launch(join(dir, 'collector.json'), binary);
+  const exited = child.exitCode !== null ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.on('exit', resolve));
 
   // Stored rows with this exact name (the admin API's `event` filter), newest first, down to
   // (not including) the row id `aboveId`: following the cursor from the newest page, so a poll

@@ -50,6 +50,16 @@ export function createAnalytics({ productUrl }) {
     url: productUrl(product.id),
   });
 
+  // The properties of Product Added / Product Removed: one variant of a product, by quantity.
+  const cartChange = (cartId, product, variant, quantity) => ({
+    cart_id: cartId,
+    ...productFields(product),
+    sku: variantSku(product, variant),
+    variant: variant.label,
+    quantity,
+    image_url: productImageUrl(product),
+  });
+
   // A cart line. No image_url here: the demo's images are data: URLs of about a kilobyte, and a
   // large cart would carry one per line in every cart event.
   const lineFields = ({ product, variant, quantity }, index) => ({
@@ -93,26 +103,12 @@ export function createAnalytics({ productUrl }) {
 
     /** `quantity` is how many were added by this action, not the line's new total. */
     productAdded(cartId, product, variant, quantity) {
-      track("Product Added", {
-        cart_id: cartId,
-        ...productFields(product),
-        sku: variantSku(product, variant),
-        variant: variant.label,
-        quantity,
-        image_url: productImageUrl(product),
-      });
+      track("Product Added", cartChange(cartId, product, variant, quantity));
     },
 
     /** `quantity` is how many were removed by this action. */
     productRemoved(cartId, product, variant, quantity) {
-      track("Product Removed", {
-        cart_id: cartId,
-        ...productFields(product),
-        sku: variantSku(product, variant),
-        variant: variant.label,
-        quantity,
-        image_url: productImageUrl(product),
-      });
+      track("Product Removed", cartChange(cartId, product, variant, quantity));
     },
 
     cartViewed(cartId, lines) {

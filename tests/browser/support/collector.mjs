@@ -79,8 +79,9 @@ export async function startCollector({ staticDir, sources, port = 0 } = {}) {
 }
 
 // Starts the collector with this config; resolves with the process and its URL once it listens.
-async function launch(configPath) {
-  const child = spawn(collectorBinary, ['--config', configPath], {
+// Also used by the browser benchmark (bench/browser/collector.mjs) with the release binary.
+export async function launch(configPath, binary = collectorBinary) {
+  const child = spawn(binary, ['--config', configPath], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' },
   });
