@@ -46,6 +46,12 @@
       script.crossOrigin = 'anonymous';
     }
     d.head.appendChild(script);
+    // The anonymous id cookie, read without blocking the page while omni.js downloads.
+    if (w.cookieStore) {
+      omni.aid = cookieStore.get('omni_aid').then(function (c) {
+        return c ? c.value : '';
+      }, function () {});
+    }
     return record.apply(null, arguments);
   };
 })(window, document);

@@ -22,15 +22,39 @@ export function registrableDomain(doc = document) {
   return '';
 }
 
+// The cookie's raw value → the id, or '' when it is not one we could have written.
+export function anonymousIdFromCookieValue(raw) {
+  let value;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    return '';
+  }
+  return value.length > 0 && value.length <= 256 ? value : '';
+}
+
 export function readAnonymousIdCookie(doc = document) {
   for (const part of doc.cookie.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === NAME) {
-      const value = decodeURIComponent(rest.join('='));
-      return value.length > 0 && value.length <= 256 ? value : '';
-    }
+    if (name === NAME) return anonymousIdFromCookieValue(rest.join('='));
   }
   return '';
+}
+
+// The same read without blocking the page: `document.cookie` is a synchronous round trip to the
+// browser's cookie store (10 ms and more on a busy phone, on the path to ready), the Cookie Store
+// API an asynchronous one. `started` is the read the snippet began while omni.js downloaded (a
+// promise of the raw value, undefined when it failed). Falls back to document.cookie.
+export async function readAnonymousIdCookieAsync(started, doc = document) {
+  try {
+    const raw = started ? await started
+      : globalThis.cookieStore ? await globalThis.cookieStore.get(NAME).then((c) => (c ? c.value : ''))
+        : undefined;
+    if (typeof raw === 'string') return anonymousIdFromCookieValue(raw);
+  } catch {
+    // The Cookie Store refused (an opaque origin, a sandboxed frame): ask document.cookie.
+  }
+  return readAnonymousIdCookie(doc);
 }
 
 // `domain`: the configured cookie domain, '' for host-only, undefined to detect it.

@@ -8,7 +8,7 @@
 // order, with the time they were made.
 import { compileCore, loadCore } from './binding.js';
 import { ConsentGate } from './consent.js';
-import { readAnonymousIdCookie, writeAnonymousIdCookie } from './cookie.js';
+import { readAnonymousIdCookie, readAnonymousIdCookieAsync, writeAnonymousIdCookie } from './cookie.js';
 import { Delivery } from './delivery.js';
 import { OmniError, toOmniError } from './errors.js';
 import { announceAnonymousId, readHandover } from './handover.js';
@@ -70,6 +70,7 @@ export class Omni {
   #recovering = null;
   #compiling = null;      // the compiled core (or why it could not be), started by init()
   #prefetched = null;     // [url, compiled module promise] of the core, from the snippet
+  #cookieRead = null;     // the snippet's read of the anonymous id cookie: promise of its value
   #timezone = null;       // read after start-up when the static context did not have it
 
   constructor(createModule) {
@@ -89,6 +90,7 @@ export class Omni {
   replaySnippetQueue(stub) {
     // [url, promise of the compiled module]: the snippet started on the core already.
     if (stub && Array.isArray(stub.wasm)) this.#prefetched = stub.wasm;
+    if (stub && stub.aid && typeof stub.aid.then === 'function') this.#cookieRead = stub.aid;
     for (const [method, args, time, resolve, reject] of Array.from(stub || [])) {
       let result;
       this.#replayedAt = time;
@@ -215,6 +217,7 @@ export class Omni {
   async #start() {
     const options = this.#options;
     this.#log('init', { collector: options.collector });
+    const cookieId = readAnonymousIdCookieAsync(this.#cookieRead);
     this.#consent = new ConsentGate(options.consent);
     const { ns, held } = claimOwnNamespace();
     this.#ns = ns;
@@ -228,9 +231,10 @@ export class Omni {
     const sharedNow = options.storage === 'indexeddb' || options.storage === 'memory' ? null : readSharedNow(SHARED_NS);
     const shared = Object.fromEntries(sharedNow || (await this.#store.loadAll()).get(SHARED_NS) || []);
     const handover = readHandover(window);
+    const anonymousId = (handover && handover.anonymousId) || (await cookieId) || undefined;
     const config = {
       seed: randomSeed(), now: Date.now(), writeKey: options.writeKey, stored: shared, context: this.#context,
-      anonymousId: (handover && handover.anonymousId) || readAnonymousIdCookie() || undefined,
+      anonymousId,
     };
     config.queue = this.#queueConfig();
     this.#engine = await this.#newEngine(config);
