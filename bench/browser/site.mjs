@@ -1,6 +1,7 @@
 // Writes the benchmark's static site, served by the collector from one origin:
-//   /omni.html       the inline snippet (web/dist/snippet.min.js) + omni.init(), as a storefront
-//                    pastes it; the snippet loads /omni.js, which fetches /omni.wasm
+//   /omni.html       the block a storefront pastes (web/scripts/site.mjs snippetTag: preload hints,
+//                    the inline snippet web/dist/snippet.min.js, omni.init()); the snippet loads
+//                    /omni.js and compiles /omni.wasm
 //   /baseline.html   bench/browser/baseline.js by a script tag
 //   /segment.html    @segment/analytics-next's UMD build with inline cdnSettings; its lazily
 //                    loaded chunks come from /segment/analytics-next/bundles/ on the same origin
@@ -13,6 +14,7 @@ import { join, resolve } from 'node:path';
 
 // esbuild is the web package's dev dependency; the bench uses that copy.
 const { build } = createRequire(resolve(import.meta.dirname, '..', '..', 'web', 'package.json'))('esbuild');
+const { snippetTag } = await import('../../web/scripts/site.mjs');
 
 const page = (title, head) => `<!doctype html>
 <html lang="en">
@@ -50,7 +52,8 @@ export async function writeBenchSite(dir, { origin, writeKey, paths }) {
 
   copyFileSync(join(paths.dist, 'omni.js'), join(dir, 'omni.js'));
   copyFileSync(join(paths.dist, 'omni.wasm'), join(dir, 'omni.wasm'));
-  writeFileSync(join(dir, 'omni.html'), page('omni', inline(`${snippet}\nomni.init(${init});\n${omniReady}`)));
+  writeFileSync(join(dir, 'omni.html'), page('omni',
+    snippetTag(snippet, { writeKey, collector: origin }) + '\n' + inline(omniReady)));
 
   copyFileSync(join(paths.bench, 'baseline.js'), join(dir, 'baseline.js'));
   writeFileSync(join(dir, 'baseline.html'), page('baseline',
@@ -81,13 +84,14 @@ segmentBrowser.then(function (loaded) { window.segment = loaded[0]; });`)));
   mkdirSync(profile, { recursive: true });
   await build({
     entryPoints: [join(paths.web, 'src', 'entry-script.js')], bundle: true, minify: false,
-    format: 'iife', target: 'es2020', outfile: join(profile, 'omni.js'), logLevel: 'error',
+    format: 'iife', target: 'es2022', outfile: join(profile, 'omni.js'), logLevel: 'error',
     alias: { 'omni-wasm-glue': join(paths.profileWasmDir, 'omni.mjs') },
     define: { OMNI_WASM_FILE: '"omni.wasm"' }, logOverride: { 'empty-import-meta': 'silent' },
   });
   copyFileSync(join(paths.profileWasmDir, 'omni.wasm'), join(profile, 'omni.wasm'));
-  const profileInit = JSON.stringify({ writeKey, collector: origin, sdkUrl: origin + '/profile/omni.js' });
+  const profileInit = { writeKey, collector: origin, sdkUrl: origin + '/profile/omni.js',
+    wasmUrl: origin + '/profile/omni.wasm' };
   writeFileSync(join(profile, 'omni.html'), page('omni (profile build)',
-    inline(`${snippet}\nomni.init(${profileInit});\n${omniReady}`)));
+    snippetTag(snippet, profileInit) + '\n' + inline(omniReady)));
   return { snippetBytes: Buffer.byteLength(snippet) };
 }

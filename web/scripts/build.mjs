@@ -24,7 +24,7 @@ mkdirSync(dist, { recursive: true });
 
 const glue = join(wasmDir, 'omni.mjs');
 const common = {
-  bundle: true, minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning',
+  bundle: true, minify: true, target: 'es2022', legalComments: 'none', logLevel: 'warning',
   alias: { 'omni-wasm-glue': glue },
 };
 const buildScript = (outfile, wasmFile) => build({ ...common, entryPoints: [join(web, 'src/entry-script.js')],

@@ -20,8 +20,19 @@ const arg = (name) => {
   return process.argv[index + 1];
 };
 
+// The <head> block a storefront pastes: preload hints for the SDK's two files, so the browser
+// fetches them as soon as it reads the head (the snippet's own requests start only once the
+// page's scripting has started: 15-25 ms later on a fresh page), then the snippet and init().
+// The URLs are the ones the snippet derives from `init` (snippet/snippet.js); an SRI-pinned
+// script is preloaded with the same integrity and CORS mode, or the browser fetches it twice.
 export function snippetTag(snippet, init) {
-  return '<script>\n' + snippet.trim() + '\nomni.init(' + JSON.stringify(init) + ');\n</script>';
+  const collector = String(init.collector).replace(/\/+$/, '');
+  const script = init.sdkUrl || collector + '/omni.js';
+  const wasm = init.wasmUrl || (!init.sdkUrl && collector + '/omni.wasm');
+  const pinned = init.sdkIntegrity ? ' integrity="' + init.sdkIntegrity + '" crossorigin' : '';
+  return '<link rel="preload" href="' + script + '" as="script"' + pinned + '>\n' +
+    (wasm ? '<link rel="preload" href="' + wasm + '" as="fetch" crossorigin>\n' : '') +
+    '<script>\n' + snippet.trim() + '\nomni.init(' + JSON.stringify(init) + ');\n</script>';
 }
 
 // Replaces the marker in every .html file directly inside `dir`.
