@@ -7,8 +7,9 @@
 
 #include "admin/events_query.hpp"
 #include "admin/export_query.hpp"
-#include "admin/export_spool.hpp"
+#include "admin/export_stream.hpp"
 #include "http/auth.hpp"
+#include "http/stream_response.hpp"
 #include "omni/timestamp.hpp"
 
 namespace omni::collector::admin {
@@ -93,17 +94,16 @@ void AdminEventsHandler::handle_export(const http::Request& request, std::string
   }
   boost::asio::post(pool_, [this, export_query, ctx = std::move(ctx), respond] {
     try {
-      http::FileResponse response;
-      if (!spool_export(store_, export_query, &response.body())) {
+      // The first page is read before anything is sent, so a store that cannot be read is
+      // still answered 503; the pages after it are read as the client takes them.
+      auto source = std::make_shared<ExportPageSource>(store_, pool_, export_query);
+      http::Page first = source->read_page();
+      if (!first.ok) {
         respond(http::store_unavailable(ctx));
         return;
       }
-      response.result(http::beast_http::status::ok);
-      response.version(ctx.version);
-      http::apply_common_headers(response, ctx);
-      response.set(http::beast_http::field::content_type, "application/x-ndjson");
-      response.prepare_payload();
-      respond(std::move(response));
+      respond(http::stream_response(http::beast_http::status::ok, "application/x-ndjson",
+                                    std::move(first), std::move(source), ctx));
     } catch (const std::exception&) {
       respond(http::store_unavailable(ctx));
     }

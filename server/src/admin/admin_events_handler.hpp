@@ -2,7 +2,8 @@
 //  - GET /v1/admin/events: one page, newest first,
 //      {"events":[{"id","source","messageId","receivedAt","event":<stored JSON>}],"next":"<c>"}
 //    with "next" only when older events exist; ?after=<c> continues below that event.
-//  - GET /v1/admin/export: every matching event, oldest first, as NDJSON (one item per line).
+//  - GET /v1/admin/export: every matching event, oldest first, as NDJSON (one item per line),
+//    streamed page by page with chunked encoding (admin/export_stream.hpp).
 //
 // Store reads run on a separate thread pool, never on an io thread; the answer is handed back
 // through Respond. Bad parameters are answered 400 before anything is read.

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <utility>
+#include <variant>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -186,6 +187,11 @@ void HttpSession::send(Response response, bool close_after) {
   const bool close =
       close_after || !request_keep_alive_ || shutting_down_ || registry_.shutting_down();
   response_ = std::move(response);
+  if (auto* streamed = std::get_if<StreamResponse>(&response_)) {
+    if (close) streamed->keep_alive(false);
+    start_stream(*streamed, close || streamed->need_eof());
+    return;
+  }
   stream_.expires_after(settings_.body_timeout);
   std::visit(
       [&](auto& message) {
@@ -198,8 +204,54 @@ void HttpSession::send(Response response, bool close_after) {
       response_);
 }
 
+void HttpSession::start_stream(StreamResponse& message, bool close) {
+  stream_close_ = close;
+  stream_serializer_.emplace(message);
+  write_stream();
+}
+
+void HttpSession::write_stream() {
+  stream_.expires_after(settings_.body_timeout);
+  beast_http::async_write(
+      stream_, *stream_serializer_,
+      beast::bind_front_handler(&HttpSession::on_stream_write, shared_from_this()));
+}
+
+void HttpSession::on_stream_write(beast::error_code ec, std::size_t bytes) {
+  if (ec != beast_http::error::need_buffer) {  // the whole body is written, or the write failed
+    on_write(stream_close_, ec, bytes);
+    return;
+  }
+  StreamBody::value_type& body = std::get<StreamResponse>(response_).body();
+  if (body.advance()) {
+    write_stream();
+    return;
+  }
+  // The page has been taken by the client: only now is the next one read (backpressure).
+  stream_.expires_never();
+  body.source()->next([self = shared_from_this()](Page page) {
+    net::post(self->stream_.get_executor(), [self, page = std::move(page)]() mutable {
+      self->on_stream_page(std::move(page));
+    });
+  });
+}
+
+void HttpSession::on_stream_page(Page page) {
+  if (!page.ok) {
+    // Headers and earlier pages are out: closing without the terminating chunk is the only way
+    // left to tell the client that the body is incomplete.
+    stream_serializer_.reset();
+    response_ = StringResponse{};
+    close_now();
+    return;
+  }
+  std::get<StreamResponse>(response_).body().load(std::move(page));
+  write_stream();
+}
+
 void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
-  response_ = StringResponse{};  // releases a streamed file at once
+  stream_serializer_.reset();    // refers to response_, so goes first
+  response_ = StringResponse{};  // releases a streamed file or page source at once
   if (ec) {
     close_now();
     return;

@@ -7,12 +7,21 @@
 // the client within the body timeout. While the handler works (e.g. waiting for the store's
 // commit) no timer runs: the store bounds that wait.
 //
+// Streamed responses (StreamResponse): the headers and the first page go out at once; then
+// each piece of a page is one write bounded by the body timeout, and the next page is asked of
+// the response's PageSource only after the current one has been written, so a slow reader
+// slows the source instead of filling the collector's memory, and a reader that stops is cut
+// by the body timeout. No timer runs while the source produces a page. When the source fails,
+// the connection closes without the terminating chunk (the client sees a truncated transfer).
+// A completed stream leaves the connection ready for the next request (keep-alive).
+//
 // Closing: after a response that ends the connection, the session shuts down its sending side
 // and reads (and drops) what the client still sends for a short linger time before closing, so
 // the client reads the response instead of a connection reset.
 //
 // Shutdown: notify_shutdown() closes a connection idle between requests at once; a request in
-// progress is answered (with Connection: close) and the connection then closes.
+// progress is answered (with Connection: close) and the connection then closes. A stream in
+// flight is finished (the collector's grace deadline cuts it when it takes longer).
 #pragma once
 
 #include <chrono>
@@ -24,6 +33,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 
 #include "http/connection_registry.hpp"
 #include "http/message.hpp"
@@ -70,6 +80,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void refuse(Response response);
   void send(Response response, bool close_after);
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
+  void start_stream(StreamResponse& message, bool close);
+  void write_stream();
+  void on_stream_write(boost::beast::error_code ec, std::size_t bytes);
+  void on_stream_page(Page page);
   void on_shutdown();
   void do_linger_close();
   void do_drain();
@@ -81,6 +95,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   Response response_;
+  // Writes a StreamResponse held in response_ across the many writes of its body.
+  std::optional<beast_http::serializer<false, StreamBody>> stream_serializer_;
+  bool stream_close_ = false;
   HeadResponse continue_;
   RequestHandler& handler_;
   ConnectionRegistry& registry_;
