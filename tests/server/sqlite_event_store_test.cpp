@@ -260,7 +260,7 @@ class FaultVfsScope {
 
 }  // namespace
 
-TEST_CASE("a new file gets the schema, WAL mode and version 1 with the time it was applied",
+TEST_CASE("a new file gets the schema, WAL mode and the current version with the time applied",
           "[store][schema]") {
   TempDir dir;
   const std::string path = dir.file("events.db");
@@ -272,10 +272,10 @@ TEST_CASE("a new file gets the schema, WAL mode and version 1 with the time it w
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
 
-  CHECK(query_int(path, "PRAGMA user_version") == 1);
-  CHECK(query_int(path, "SELECT count(*) FROM schema_migrations") == 1);
-  CHECK(query_int(path, "SELECT version FROM schema_migrations") == 1);
-  const std::int64_t applied = query_int(path, "SELECT applied_at_ms FROM schema_migrations");
+  CHECK(query_int(path, "PRAGMA user_version") == 2);
+  CHECK(query_int(path, "SELECT count(*) FROM schema_migrations") == 2);
+  CHECK(query_int(path, "SELECT max(version) FROM schema_migrations") == 2);
+  const std::int64_t applied = query_int(path, "SELECT min(applied_at_ms) FROM schema_migrations");
   CHECK(applied >= before);
   CHECK(applied <= after);
   CHECK(query_int(path,
@@ -283,6 +283,8 @@ TEST_CASE("a new file gets the schema, WAL mode and version 1 with the time it w
                   " ('events', 'event_keys', 'event_key_log', 'event_key_collisions',"
                   " 'store_meta', 'schema_migrations')") == 6);
   CHECK(query_int(path, "SELECT count(*) FROM events") == 0);
+  CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
+                        " name = 'events_source_received_at'") == 1);
 
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
@@ -304,7 +306,7 @@ TEST_CASE("reopening a store keeps its version record and its events", "[store][
     CHECK(outcome.inserted == 3);
   }
   auto store = open_store(path);
-  CHECK(query_int(path, "SELECT count(*) FROM schema_migrations") == 1);
+  CHECK(query_int(path, "SELECT count(*) FROM schema_migrations") == 2);
   const std::vector<EventRecord> records = store->recent(EventQuery{});
   REQUIRE(records.size() == 3);
   CHECK(records[0].message_id == "m2");
@@ -317,15 +319,15 @@ TEST_CASE("reopening a store keeps its version record and its events", "[store][
 TEST_CASE("a file with a newer schema version is refused and left untouched", "[store][schema]") {
   TempDir dir;
   const std::string path = dir.file("future.db");
-  exec_sql(path, "CREATE TABLE future(x); PRAGMA user_version = 2;");
+  exec_sql(path, "CREATE TABLE future(x); PRAGMA user_version = 3;");
 
   std::string error;
   SqliteOptions options;
   options.path = path;
   CHECK(SqliteEventStore::open(options, &error) == nullptr);
   CHECK_THAT(error, Catch::Contains(path));
-  CHECK_THAT(error, Catch::Contains("schema version 2 is newer than this collector supports (1)"));
-  CHECK(query_int(path, "PRAGMA user_version") == 2);
+  CHECK_THAT(error, Catch::Contains("schema version 3 is newer than this collector supports (2)"));
+  CHECK(query_int(path, "PRAGMA user_version") == 3);
   CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'events'") == 0);
 }
 
@@ -941,4 +943,205 @@ TEST_CASE("errors name the step and SQLite's reason but no event content", "[sto
   CHECK_THAT(outcome.error, Catch::Contains("begin"));
   CHECK_THAT(outcome.error, !Catch::Contains("secret"));
   CHECK_THAT(outcome.error, !Catch::Contains("example.com"));
+}
+
+namespace {
+
+/// Rows of `source` received at received_ms, ids prefix0..prefix(count-1).
+std::vector<StoredEvent> events_at(const std::string& source, const std::string& prefix,
+                                   int count, std::int64_t received_ms) {
+  std::vector<StoredEvent> rows;
+  for (int i = 0; i < count; ++i) {
+    StoredEvent row = make_event(source, prefix + std::to_string(i));
+    row.received_at_ms = received_ms;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("expire() deletes a source's events received before the cutoff, oldest first, in "
+          "batches of at most max_rows",
+          "[store][retention]") {
+  TempDir dir;
+  const std::string path = dir.file("events.db");
+  auto store = open_store(path);
+  REQUIRE(submit_and_wait(*store, events_at("web", "old-", 7, 1000)).inserted == 7);
+  REQUIRE(submit_and_wait(*store, events_at("web", "older-", 3, 500)).inserted == 3);
+  REQUIRE(submit_and_wait(*store, events_at("web", "new-", 4, 5000)).inserted == 4);
+  REQUIRE(submit_and_wait(*store, events_at("pos", "old-", 2, 1000)).inserted == 2);
+
+  const auto first = store->expire("web", 2000, 4);
+  CHECK(first.ok);
+  CHECK(first.deleted == 4);
+  // Oldest first: the three rows received at 500 went in the first batch.
+  CHECK(query_int(path, "SELECT count(*) FROM events WHERE message_id LIKE 'older-%'") == 0);
+  const auto second = store->expire("web", 2000, 4);
+  CHECK(second.deleted == 4);
+  const auto last = store->expire("web", 2000, 4);
+  CHECK(last.ok);
+  CHECK(last.deleted == 2);
+  CHECK(store->expire("web", 2000, 4).deleted == 0);
+  CHECK(store->expire("web", 2000, 0).deleted == 0);
+
+  store->close();
+  CHECK(query_int(path, "SELECT count(*) FROM events WHERE source = 'web'") == 4);
+  CHECK(query_int(path, "SELECT count(*) FROM events WHERE source = 'web' AND received_at < 2000") ==
+        0);
+  CHECK(query_int(path, "SELECT count(*) FROM events WHERE source = 'pos'") == 2);
+  // Keys went with their events: one key per remaining row.
+  CHECK(query_int(path, "SELECT count(*) FROM event_key_log") == 6);
+  CHECK(query_int(path, "SELECT count(*) FROM event_key_log WHERE event_id NOT IN"
+                        " (SELECT id FROM events)") == 0);
+}
+
+TEST_CASE("a retry of an expired event is stored again, a retry of a kept one stays a duplicate",
+          "[store][retention][dedup]") {
+  TempDir dir;
+  const std::string path = dir.file("events.db");
+  {
+    auto store = open_store(path);
+    REQUIRE(submit_and_wait(*store, events_at("web", "old-", 5, 1000)).inserted == 5);
+    REQUIRE(submit_and_wait(*store, events_at("web", "new-", 5, 9000)).inserted == 5);
+    REQUIRE(store->expire("web", 2000, 500).deleted == 5);
+
+    const CommitOutcome old_again = submit_and_wait(*store, events_at("web", "old-", 5, 9500));
+    CHECK(old_again.inserted == 5);
+    CHECK(old_again.duplicates == 0);
+    CHECK(submit_and_wait(*store, events_at("web", "new-", 5, 9500)).duplicates == 5);
+  }
+  // The same after a restart, when the key memory is rebuilt from the log.
+  auto store = open_store(path);
+  CHECK(submit_and_wait(*store, events_at("web", "old-", 5, 9600)).duplicates == 5);
+  CHECK(submit_and_wait(*store, events_at("web", "new-", 5, 9600)).duplicates == 5);
+  store->close();
+  CHECK(count_events(path) == 10);
+  CHECK(query_int(path, "SELECT count(*) FROM event_key_collisions") == 0);
+}
+
+TEST_CASE("expire() removes keys that were merged to event_keys or frozen for merging",
+          "[store][retention][keys]") {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.file("events.db");
+  options.memory_index_keys = 16;
+  auto store = open_store(options);
+  for (int s = 0; s < 6; ++s) {
+    REQUIRE(submit_and_wait(*store, events_at("web", "k" + std::to_string(s) + "-", 10, 1000))
+                .inserted == 10);
+  }
+  REQUIRE(store->writable());
+  REQUIRE(store->stats().key_merge_chunks >= 1);
+  REQUIRE(submit_and_wait(*store, events_at("web", "keep-", 10, 9000)).inserted == 10);
+
+  std::size_t deleted = 0;
+  for (int i = 0; i < 10; ++i) deleted += store->expire("web", 2000, 7).deleted;
+  CHECK(deleted == 60);
+  REQUIRE(store->writable());  // lets pending merge work run before the retries
+
+  // Every expired id is new again, every kept one a duplicate.
+  for (int s = 0; s < 6; ++s) {
+    const CommitOutcome again =
+        submit_and_wait(*store, events_at("web", "k" + std::to_string(s) + "-", 10, 9500));
+    CHECK(again.inserted == 10);
+  }
+  CHECK(submit_and_wait(*store, events_at("web", "keep-", 10, 9500)).duplicates == 10);
+  store->close();
+  CHECK(count_events(options.path) == 70);
+  CHECK(query_int(options.path, "SELECT count(*) FROM event_keys WHERE event_id NOT IN"
+                                " (SELECT id FROM events)") == 0);
+  CHECK(query_int(options.path, "SELECT count(*) FROM event_keys") +
+            query_int(options.path, "SELECT count(*) FROM event_key_log") ==
+        70);
+  CHECK(query_int(options.path, "SELECT count(*) FROM event_key_collisions") == 0);
+}
+
+TEST_CASE("a key whose hash an id in the collision table shares survives expiry, so that id "
+          "stays deduplicated",
+          "[store][retention][keys]") {
+  using omni::collector::sqlite_schema::key_hash;
+  TempDir dir;
+  const std::string path = dir.file("events.db");
+  open_store(path)->close();
+  // Event 1 "owner" holds the key hash of "twin" too (a forged 64-bit collision), so "twin" is
+  // stored through the exact collision table.
+  exec_sql(path,
+           "INSERT INTO events(id, source, message_id, type, event, user_id, anonymous_id,"
+           " timestamp, received_at, body) VALUES(1, 'web', 'owner', 'track', '', '', '', '',"
+           " 1000, '{}');"
+           "INSERT INTO event_key_log(event_id, key_hash) VALUES(1, " +
+               std::to_string(key_hash("web", "twin")) + ");");
+  {
+    auto store = open_store(path);
+    StoredEvent twin = make_event("web", "twin");
+    twin.received_at_ms = 9000;
+    REQUIRE(submit_and_wait(*store, {twin}).inserted == 1);
+    REQUIRE(store->expire("web", 2000, 10).deleted == 1);  // "owner" goes
+    CHECK(submit_and_wait(*store, {twin}).duplicates == 1);
+  }
+  auto store = open_store(path);
+  StoredEvent twin = make_event("web", "twin");
+  CHECK(submit_and_wait(*store, {twin}).duplicates == 1);
+  store->close();
+  CHECK(query_int(path, "SELECT count(*) FROM events WHERE message_id = 'twin'") == 1);
+  CHECK(query_int(path, "SELECT count(*) FROM events WHERE message_id = 'owner'") == 0);
+}
+
+TEST_CASE("an expired event that was stored through the collision table leaves it",
+          "[store][retention][keys]") {
+  using omni::collector::sqlite_schema::key_hash;
+  TempDir dir;
+  const std::string path = dir.file("events.db");
+  open_store(path)->close();
+  exec_sql(path,
+           "INSERT INTO events(id, source, message_id, type, event, user_id, anonymous_id,"
+           " timestamp, received_at, body) VALUES(1, 'web', 'owner', 'track', '', '', '', '',"
+           " 9000, '{}');"
+           "INSERT INTO event_key_log(event_id, key_hash) VALUES(1, " +
+               std::to_string(key_hash("web", "twin")) + ");");
+  auto store = open_store(path);
+  StoredEvent twin = make_event("web", "twin");
+  twin.received_at_ms = 1000;
+  REQUIRE(submit_and_wait(*store, {twin}).inserted == 1);
+  REQUIRE(store->expire("web", 2000, 10).deleted == 1);  // "twin" goes, "owner" stays
+  twin.received_at_ms = 9500;
+  CHECK(submit_and_wait(*store, {twin}).inserted == 1);  // new again
+  CHECK(submit_and_wait(*store, {twin}).duplicates == 1);
+  store->close();
+  CHECK(query_int(path, "SELECT count(*) FROM events") == 2);
+}
+
+TEST_CASE("an expiry that fails deletes nothing and the store keeps going",
+          "[store][retention][failure]") {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.file("events.db");
+  options.busy_timeout_ms = 100;
+  auto store = open_store(options);
+  REQUIRE(submit_and_wait(*store, events_at("web", "old-", 5, 1000)).inserted == 5);
+
+  sqlite3* blocker = nullptr;
+  REQUIRE(sqlite3_open(options.path.c_str(), &blocker) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  const auto blocked = store->expire("web", 2000, 10);
+  REQUIRE(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(blocker);
+  CHECK_FALSE(blocked.ok);
+  CHECK(blocked.deleted == 0);
+  CHECK_THAT(blocked.error, Catch::Contains("database is locked"));
+
+  CHECK(submit_and_wait(*store, events_at("web", "old-", 5, 1000)).duplicates == 5);
+  CHECK(store->expire("web", 2000, 10).deleted == 5);
+  store->close();
+  CHECK(count_events(options.path) == 0);
+}
+
+TEST_CASE("expire() after close() fails at once", "[store][retention][close]") {
+  TempDir dir;
+  auto store = open_store(dir.file("events.db"));
+  store->close();
+  const auto outcome = store->expire("web", 2000, 10);
+  CHECK_FALSE(outcome.ok);
+  CHECK_THAT(outcome.error, Catch::Contains("closed"));
 }

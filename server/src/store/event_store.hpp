@@ -38,6 +38,13 @@ struct CommitOutcome {
   std::size_t duplicates = 0;
 };
 
+/// What one expire() call did.
+struct ExpireOutcome {
+  bool ok = false;           // false: nothing was deleted
+  std::string error;         // why, when !ok
+  std::size_t deleted = 0;   // events deleted (with their dedup keys); < max_rows: no more
+};
+
 /// A newest-first page for recent().
 struct EventQuery {
   std::size_t limit = 50;
@@ -86,6 +93,21 @@ class EventStore {
   /// False when the read fails (or after close()): an export must not end early unnoticed.
   /// Thread-safe; uses the read connection.
   virtual bool export_page(const ExportQuery& query, std::vector<EventRecord>* out) = 0;
+
+  /// Retention: deletes up to `max_rows` of `source`'s events whose receivedAt is before
+  /// `cutoff_ms`, oldest first, together with their deduplication keys, in one transaction that
+  /// takes its turn between ingestion commits. Blocks the caller until done; never call it from
+  /// an io thread or from `done`. A later retry of a deleted event's messageId is stored again.
+  /// Thread-safe. Stores without retention support answer ok = false.
+  virtual ExpireOutcome expire(const std::string& source, std::int64_t cutoff_ms,
+                               std::size_t max_rows) {
+    (void)source;
+    (void)cutoff_ms;
+    (void)max_rows;
+    ExpireOutcome outcome;
+    outcome.error = "this store does not delete events";
+    return outcome;
+  }
 
   /// Commits everything already submitted, then stops the writer. Later submits fail.
   virtual void close() = 0;

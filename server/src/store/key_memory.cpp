@@ -13,8 +13,18 @@ std::optional<std::int64_t> KeyMemory::find(std::int64_t hash) const {
   if (auto it = active_.find(hash); it != active_.end()) return it->second;
   auto it = std::lower_bound(frozen_.begin(), frozen_.end(), hash,
                              [](const Key& key, std::int64_t h) { return key.first < h; });
-  if (it != frozen_.end() && it->first == hash) return it->second;
+  if (it != frozen_.end() && it->first == hash && it->second != kForgotten) return it->second;
   return std::nullopt;
+}
+
+void KeyMemory::forget(std::int64_t hash, std::int64_t event_id) {
+  if (auto it = active_.find(hash); it != active_.end() && it->second == event_id) {
+    active_.erase(it);
+    return;
+  }
+  auto it = std::lower_bound(frozen_.begin(), frozen_.end(), hash,
+                             [](const Key& key, std::int64_t h) { return key.first < h; });
+  if (it != frozen_.end() && it->first == hash && it->second == event_id) it->second = kForgotten;
 }
 
 void KeyMemory::add_in_transaction(std::int64_t hash, std::int64_t event_id) {

@@ -45,6 +45,13 @@ class KeyMemory {
   void commit_transaction() { added_.clear(); }
   void rollback_transaction();
 
+  /// Drops `hash` when it is held for `event_id` (its event was deleted and committed). A key in
+  /// the frozen run is marked instead of removed, and merge_chunk() skips marked keys. For
+  /// between transactions only.
+  void forget(std::int64_t hash, std::int64_t event_id);
+  /// The event id a forgotten key of the frozen run carries (event ids start at 1).
+  static constexpr std::int64_t kForgotten = 0;
+
   /// Forgets everything, the frozen run included (before reloading from event_key_log).
   void clear();
   /// Adds a committed key read back from event_key_log; a hash already held keeps its id.

@@ -8,6 +8,7 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -35,6 +36,19 @@ struct Submission {
   EventStore::Done done;
 };
 
+struct ExpireRequest {
+  std::string source;
+  std::int64_t cutoff_ms = 0;
+  std::size_t max_rows = 0;
+  std::shared_ptr<std::promise<ExpireOutcome>> answer;
+};
+
+ExpireOutcome store_closed() {
+  ExpireOutcome outcome;
+  outcome.error = "event store is closed";
+  return outcome;
+}
+
 }  // namespace
 
 struct SqliteEventStore::Impl {
@@ -50,6 +64,7 @@ struct SqliteEventStore::Impl {
   std::condition_variable wake;
   std::deque<Submission> queue;
   std::vector<std::shared_ptr<std::promise<bool>>> probes;
+  std::deque<ExpireRequest> expiries;
   bool closing = false;
 
   std::mutex close_mutex;
@@ -65,6 +80,7 @@ struct SqliteEventStore::Impl {
   void take_group(std::deque<Submission>* group);
   void commit_and_answer(std::deque<Submission>* group,
                          std::vector<std::shared_ptr<std::promise<bool>>>* answers);
+  void run_expiry(ExpireRequest* request);
 };
 
 bool SqliteEventStore::Impl::open_reader(std::string* error) {
@@ -116,18 +132,34 @@ void SqliteEventStore::Impl::run_writer() {
   for (;;) {
     std::deque<Submission> group;
     std::vector<std::shared_ptr<std::promise<bool>>> answers;
+    std::optional<ExpireRequest> expiry;
     bool closing_now = false;
     {
       std::unique_lock<std::mutex> lock(queue_mutex);
       // With merge work pending the writer does not sleep: idle time is when merging is free.
       if (!key_work)
-        wake.wait(lock, [this] { return closing || !queue.empty() || !probes.empty(); });
+        wake.wait(lock, [this] {
+          return closing || !queue.empty() || !probes.empty() || !expiries.empty();
+        });
       closing_now = closing;
       take_group(&group);
       answers.swap(probes);
+      // One retention batch per turn, after the group: ingestion waits for at most one batch.
+      if (!expiries.empty()) {
+        expiry = std::move(expiries.front());
+        expiries.pop_front();
+      }
+    }
+    if (!group.empty() || !answers.empty()) commit_and_answer(&group, &answers);
+    if (expiry) {
+      if (closing_now) {
+        expiry->answer->set_value(store_closed());
+      } else {
+        run_expiry(&*expiry);
+      }
+      continue;  // look at the queue again before sleeping: more expiries may wait
     }
     if (group.empty() && answers.empty() && closing_now) return;
-    if (!group.empty() || !answers.empty()) commit_and_answer(&group, &answers);
     if (closing_now) {
       key_work = false;  // the key log keeps the keys; merging resumes after the next open
       continue;
@@ -187,6 +219,19 @@ void SqliteEventStore::Impl::commit_and_answer(
   }
 }
 
+void SqliteEventStore::Impl::run_expiry(ExpireRequest* request) {
+  ExpireOutcome outcome;
+  const SqlError error =
+      writer->expire(request->source, request->cutoff_ms, request->max_rows, &outcome.deleted);
+  if (error.failed()) {
+    outcome.deleted = 0;
+    outcome.error = "event store " + error.describe();
+  } else {
+    outcome.ok = true;
+  }
+  request->answer->set_value(std::move(outcome));
+}
+
 SqliteEventStore::SqliteEventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 SqliteEventStore::~SqliteEventStore() { close(); }
@@ -243,6 +288,29 @@ bool SqliteEventStore::writable() {
   // The writer answers every probe it takes (closing drains them too), so a late answer only
   // lands in a promise nobody waits for any more.
   return result.wait_for(kWritableWait) == std::future_status::ready && result.get();
+}
+
+ExpireOutcome SqliteEventStore::expire(const std::string& source, std::int64_t cutoff_ms,
+                                       std::size_t max_rows) {
+  if (std::this_thread::get_id() == impl_->writer_id) {
+    ExpireOutcome outcome;  // waiting for the writer on the writer would never end
+    outcome.error = "expire() called from the writer thread";
+    return outcome;
+  }
+  ExpireRequest request;
+  request.source = source;
+  request.cutoff_ms = cutoff_ms;
+  request.max_rows = max_rows;
+  request.answer = std::make_shared<std::promise<ExpireOutcome>>();
+  std::future<ExpireOutcome> result = request.answer->get_future();
+  {
+    std::lock_guard<std::mutex> lock(impl_->queue_mutex);
+    if (impl_->closing) return store_closed();
+    impl_->expiries.push_back(std::move(request));
+  }
+  impl_->wake.notify_one();
+  // The writer answers every request it takes, and takes them all before it stops.
+  return result.get();
 }
 
 namespace {

@@ -85,8 +85,13 @@ class SqliteEventStore final : public EventStore {
   /// (writes stay cheap). Empty on error.
   std::vector<EventRecord> recent(const EventQuery& query) override;
   /// Oldest first from after_id, limit clamped to 1..10000. The receivedAt range is checked per
-  /// row on an id-ordered scan (there is no received_at index). False on error and after close().
+  /// row on an id-ordered scan: ids give the cursor its order, and receivedAt only nearly
+  /// follows them (clocks, concurrent requests), so the range cannot be turned into an id range. False on error and after close().
   bool export_page(const ExportQuery& query, std::vector<EventRecord>* out) override;
+  /// One retention batch through the writer, between two groups (see EventStore::expire).
+  /// max_rows 0 deletes nothing. Fails with "event store is closed" after close().
+  ExpireOutcome expire(const std::string& source, std::int64_t cutoff_ms,
+                       std::size_t max_rows) override;
   /// Stops accepting, commits everything submitted, joins the writer, closes both connections.
   /// Idempotent.
   void close() override;

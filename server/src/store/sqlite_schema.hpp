@@ -14,6 +14,8 @@
 //                        already taken by another id, so deduplication stays exact.
 //   store_meta           small named integers (the readiness probe row).
 //   schema_migrations    version, applied_at_ms.
+// Version 2 adds the index events_source_received_at (source, received_at), which retention
+// uses to find a source's oldest events.
 //
 // Thread-safety: the functions take a connection the caller uses from one thread at a time.
 #pragma once
@@ -27,7 +29,7 @@ struct sqlite3;
 namespace omni::collector::sqlite_schema {
 
 /// The version this build writes and reads. A file with a higher version is refused.
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;
 
 /// False with a reason in *error when the file cannot be read as a database or carries a schema
 /// version newer than kVersion. Reads only, so a refused file is left exactly as it was.
@@ -38,6 +40,11 @@ bool check_supported(sqlite3* db, std::string* error);
 /// database is newer than kVersion, is not an event store (tables but no version), or SQLite
 /// fails. The reason names no event content.
 bool migrate(sqlite3* db, std::int64_t now_ms, std::string* error);
+
+/// migrate() stopping at `target` (1..kVersion): makes files of an older version, for tests of
+/// the migration from them. A file already at or above `target` (and not newer than kVersion) is
+/// left as it is.
+bool migrate_to(sqlite3* db, int target, std::int64_t now_ms, std::string* error);
 
 /// The deduplication key of (source, message_id): FNV-1a over the length-prefixed source and the
 /// message id, finished with a 64-bit avalanche mix. Part of the file format: changing it needs

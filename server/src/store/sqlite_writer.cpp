@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <unordered_set>
 #include <utility>
 
 #include "store/sqlite_schema.hpp"
@@ -128,6 +129,17 @@ bool SqliteWriter::prepare_all(std::string* error) {
        "INSERT INTO event_keys(key_hash, event_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING"},
       {&trim_log_, "DELETE FROM event_key_log WHERE event_id <= ?1"},
       {&load_log_, "SELECT key_hash, event_id FROM event_key_log"},
+      // The index (source, received_at) of schema version 2 serves this: a source's oldest rows.
+      {&find_expired_,
+       "SELECT id, message_id FROM events WHERE source = ?1 AND received_at < ?2"
+       " ORDER BY received_at LIMIT ?3"},
+      {&delete_event_, "DELETE FROM events WHERE id = ?1"},
+      {&logged_key_, "SELECT key_hash FROM event_key_log WHERE event_id = ?1"},
+      {&delete_logged_key_, "DELETE FROM event_key_log WHERE event_id = ?1"},
+      {&delete_merged_key_, "DELETE FROM event_keys WHERE key_hash = ?1 AND event_id = ?2"},
+      {&delete_collision_,
+       "DELETE FROM event_key_collisions WHERE source = ?1 AND message_id = ?2"},
+      {&list_collisions_, "SELECT source, message_id FROM event_key_collisions"},
   };
   for (const Entry& entry : entries) {
     std::string reason;
@@ -317,6 +329,7 @@ SqlError SqliteWriter::merge_chunk() {
   const auto* key = still_merging ? keys_.chunk_begin() : nullptr;
   sqlite3_stmt* merge = merge_key_.get();
   for (std::size_t i = 0; i < count && !error.failed(); ++i, ++key) {
+    if (key->second == KeyMemory::kForgotten) continue;  // its event was deleted by retention
     if (sqlite3_bind_int64(merge, 1, key->first) != SQLITE_OK ||
         sqlite3_bind_int64(merge, 2, key->second) != SQLITE_OK) {
       error = SqlError{sqlite3_errcode(db_.get()), "bind merged key"};
@@ -337,6 +350,100 @@ SqlError SqliteWriter::merge_chunk() {
     return error;
   }
   if (still_merging) keys_.chunk_merged();
+  return kNoError;
+}
+
+}  // namespace omni::collector
+
+namespace omni::collector {
+
+SqlError SqliteWriter::collision_hashes(std::unordered_set<std::int64_t>* hashes) {
+  sqlite3_stmt* stmt = list_collisions_.get();
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    hashes->insert(sqlite_schema::key_hash(sqlite::column_string(stmt, 0),
+                                           sqlite::column_string(stmt, 1)));
+  }
+  sqlite3_reset(stmt);
+  return rc == SQLITE_DONE ? kNoError : SqlError{rc, "list collisions"};
+}
+
+SqlError SqliteWriter::logged_hash(std::int64_t event_id, std::int64_t* hash) {
+  sqlite3_stmt* stmt = logged_key_.get();
+  if (sqlite3_bind_int64(stmt, 1, event_id) != SQLITE_OK)
+    return SqlError{sqlite3_errcode(db_.get()), "bind logged key"};
+  const int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) *hash = sqlite3_column_int64(stmt, 0);
+  sqlite3_reset(stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? kNoError : SqlError{rc, "read logged key"};
+}
+
+SqlError SqliteWriter::expire(const std::string& source, std::int64_t cutoff_ms,
+                              std::size_t max_rows, std::size_t* deleted) {
+  *deleted = 0;
+  SqlError error = begin();
+  if (!error.failed()) error = notice_foreign_writes();
+
+  struct Expired {
+    std::int64_t id;
+    std::string message_id;
+  };
+  std::vector<Expired> rows;
+  sqlite3_stmt* find = find_expired_.get();
+  if (!error.failed()) {
+    if (bind_text(find, 1, source) != SQLITE_OK ||
+        sqlite3_bind_int64(find, 2, cutoff_ms) != SQLITE_OK ||
+        sqlite3_bind_int64(find, 3, static_cast<sqlite3_int64>(max_rows)) != SQLITE_OK) {
+      error = SqlError{sqlite3_errcode(db_.get()), "bind expiry"};
+    } else {
+      int rc;
+      while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+        rows.push_back(Expired{sqlite3_column_int64(find, 0), sqlite::column_string(find, 1)});
+      }
+      if (rc != SQLITE_DONE) error = SqlError{rc, "find expired events"};
+    }
+    sqlite3_reset(find);
+  }
+
+  // A key whose hash an id in the collision table shares stays, pointing at the deleted row: it
+  // is what sends that other id to its exact check (store_row treats a missing holder as "not
+  // the same id"). That table is empty unless 64-bit hashes collided, so reading it is cheap.
+  std::unordered_set<std::int64_t> shared;
+  if (!error.failed() && !rows.empty()) error = collision_hashes(&shared);
+
+  std::vector<KeyMemory::Key> forgotten;
+  for (const Expired& row : rows) {
+    if (error.failed()) break;
+    // The key as it was written (the log holds the newest keys); a merged key is the row's hash.
+    std::int64_t hash = sqlite_schema::key_hash(source, row.message_id);
+    error = logged_hash(row.id, &hash);
+    if (error.failed()) break;
+    const bool keep_key = shared.count(hash) != 0;
+    if (sqlite3_bind_int64(delete_event_.get(), 1, row.id) != SQLITE_OK ||
+        sqlite3_bind_int64(delete_logged_key_.get(), 1, row.id) != SQLITE_OK ||
+        sqlite3_bind_int64(delete_merged_key_.get(), 1, hash) != SQLITE_OK ||
+        sqlite3_bind_int64(delete_merged_key_.get(), 2, row.id) != SQLITE_OK ||
+        bind_text(delete_collision_.get(), 1, source) != SQLITE_OK ||
+        bind_text(delete_collision_.get(), 2, row.message_id) != SQLITE_OK) {
+      error = SqlError{sqlite3_errcode(db_.get()), "bind expired event"};
+      break;
+    }
+    error = step_to_done(delete_event_.get(), "delete expired event");
+    if (!error.failed()) error = step_to_done(delete_collision_.get(), "delete expired collision");
+    if (!error.failed() && !keep_key) {
+      error = step_to_done(delete_logged_key_.get(), "delete expired key");
+      if (!error.failed()) error = step_to_done(delete_merged_key_.get(), "delete expired key");
+      forgotten.emplace_back(hash, row.id);
+    }
+  }
+  if (!error.failed()) error = step_to_done(commit_.get(), "commit expiry");
+  if (error.failed()) {
+    rollback();
+    return error;
+  }
+  // Memory follows only what committed.
+  for (const KeyMemory::Key& key : forgotten) keys_.forget(key.first, key.second);
+  *deleted = rows.size();
   return kNoError;
 }
 

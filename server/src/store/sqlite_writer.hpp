@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "store/event_store.hpp"
@@ -42,6 +43,12 @@ class SqliteWriter {
   sqlite::SqlError commit_group(const std::deque<std::vector<StoredEvent>*>& group, bool probe,
                                 std::vector<CommitOutcome>* outcomes);
 
+  /// Deletes up to `max_rows` of `source`'s events received before `cutoff_ms` (oldest first)
+  /// and their keys (event_key_log, event_keys, the collision table, the memory) in one
+  /// transaction. *deleted is how many; nothing changes on failure.
+  sqlite::SqlError expire(const std::string& source, std::int64_t cutoff_ms, std::size_t max_rows,
+                          std::size_t* deleted);
+
   /// Freezes a full key memory and merges one chunk of it. True while merge work remains and
   /// the last chunk succeeded (a failure waits for the next group rather than spinning).
   bool maintain_keys(SqliteStoreStats* stats);
@@ -62,10 +69,15 @@ class SqliteWriter {
   sqlite::SqlError claim_collision(const StoredEvent& row, bool* claimed);
   sqlite::SqlError insert_event(const StoredEvent& row, std::int64_t* event_id);
   sqlite::SqlError merge_chunk();
+  sqlite::SqlError collision_hashes(std::unordered_set<std::int64_t>* hashes);
+  /// Replaces *hash with the key event_key_log holds for `event_id`, when it holds one.
+  sqlite::SqlError logged_hash(std::int64_t event_id, std::int64_t* hash);
 
   sqlite::Connection db_;  // declared first: destroyed after the statements below
   sqlite::Statement begin_, commit_, rollback_, data_version_, find_key_, stored_key_,
-      insert_event_, log_key_, claim_collision_, probe_, merge_key_, trim_log_, load_log_;
+      insert_event_, log_key_, claim_collision_, probe_, merge_key_, trim_log_, load_log_,
+      find_expired_, delete_event_, logged_key_, delete_logged_key_, delete_merged_key_, delete_collision_,
+      list_collisions_;
   KeyMemory keys_;
   std::size_t memory_limit_;
   std::optional<std::int64_t> data_version_seen_;
