@@ -1,9 +1,17 @@
-// The collector process: opens the store, binds the listener, runs the io threads and stops
-// cleanly on SIGINT/SIGTERM.
+// The collector process: opens the store, binds the listener, runs the io threads, reloads its
+// config on SIGHUP and stops cleanly on SIGINT/SIGTERM.
+//
+// Reload (SIGHUP): the main thread (never an io thread) re-reads the config file. An invalid
+// file is rejected with one error line naming the problem, and the running config stays. A
+// valid one swaps the source registry's snapshot (write keys, origins, rate limits) and the log
+// settings without touching connections; keys that need a restart are named in a warning
+// (config_reload.hpp). Each reload logs one line: "config reloaded" with source names and
+// counts, never keys.
 //
 // Threads: `threads` io threads share one io_context (each connection on its own strand), the
 // store's writer thread commits, one admin thread runs operator reads, one probe thread keeps
-// readiness fresh. Shutdown: stop accepting; close idle connections; let requests in flight
+// readiness fresh, and a retention thread (when a source has retentionDays) deletes old events
+// through the writer. Shutdown: stop accepting; close idle connections; let requests in flight
 // finish and get their answers (up to kShutdownGrace; a second signal cuts it short); stop the
 // io threads; close the store (which commits what was submitted); exit 0.
 #pragma once
@@ -32,6 +40,7 @@
 #include "metrics/metrics_catalog.hpp"
 #include "metrics/metrics_handler.hpp"
 #include "store/event_store.hpp"
+#include "store/retention.hpp"
 #include "system_effects.hpp"
 
 namespace omni::collector {
@@ -47,15 +56,21 @@ class Collector {
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
 
-  /// Serves until SIGINT/SIGTERM. Prints "omni-collector listening on http://HOST:PORT" on
+  /// Serves until SIGINT/SIGTERM, reloading the config on each SIGHUP. Prints "omni-collector listening on http://HOST:PORT" on
   /// stdout once bound. Returns the process exit code: 0 after a clean stop, 1 when the store
   /// cannot be opened or the address cannot be bound (the reason is logged).
   int run();
 
  private:
   bool open_store();
+  void start_retention();
   bool start_listening();
+  /// Arms the signal_set; every signal re-arms it until shutdown.
+  void await_signal();
+  /// Blocks the main thread until a stop signal, running each requested reload meanwhile.
   void wait_for_signal();
+  /// Re-reads config_.file and applies what a running collector can (see the header comment).
+  void reload();
   void shut_down();
   void stop_io_threads();
 
@@ -66,6 +81,7 @@ class Collector {
   SystemRandom random_;
   std::unique_ptr<EventStore> store_;
   std::unique_ptr<admin::ReadinessProbe> probe_;
+  std::unique_ptr<RetentionTask> retention_;  // stopped before the store closes
   std::unique_ptr<ingest::SourceRegistry> sources_;
   std::unique_ptr<ingest::IngestHandler> ingest_;
   boost::asio::thread_pool admin_pool_{1};
@@ -85,6 +101,7 @@ class Collector {
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   int signals_received_ = 0;
+  bool reload_requested_ = false;
 };
 
 }  // namespace omni::collector

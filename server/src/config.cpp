@@ -94,6 +94,18 @@ class Checker {
     return true;
   }
 
+  /// Like string(), but a value of the wrong type is not echoed: it may be a secret typed in
+  /// the wrong shape, and reload errors are logged.
+  bool secret(const json& parent, const char* key, const std::string& path, bool required,
+              std::string* out) {
+    auto it = parent.find(key);
+    if (it != parent.end() && !it->is_string()) {
+      fail(join(path, key), "must be a string");
+      return false;
+    }
+    return string(parent, key, path, required, out);
+  }
+
   bool integer(const json& parent, const char* key, const std::string& path, std::int64_t min,
                std::int64_t max, std::int64_t* out) {
     auto it = parent.find(key);
@@ -172,21 +184,76 @@ std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::
   return p.lexically_normal();
 }
 
+/// "writeKey": "k" or "writeKeys": ["new", "old"], exactly one of the two. Keys are never
+/// echoed in messages (the config is logged on a failed reload).
+void parse_write_keys(Checker& c, const json& item, const std::string& path, SourceConfig* out) {
+  const bool has_one = item.contains("writeKey");
+  const bool has_many = item.contains("writeKeys");
+  if (has_one && has_many) {
+    c.fail(path + ".writeKeys", "cannot be used together with writeKey (use one of the two)");
+    return;
+  }
+  if (!has_many) {
+    if (c.secret(item, "writeKey", path, true, &out->write_key)) {
+      if (!valid_write_key(out->write_key)) {
+        c.fail(path + ".writeKey", "must be visible ASCII without spaces or ':'");
+        return;
+      }
+      out->write_keys = {out->write_key};
+    }
+    return;
+  }
+  const std::string kpath = path + ".writeKeys";
+  const json& keys = *item.find("writeKeys");
+  if (!keys.is_array() || keys.empty()) {
+    // The value is not echoed: it may hold keys.
+    c.fail(kpath, "must be a non-empty array of write keys, the newest first");
+    return;
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::string ipath = kpath + "[" + std::to_string(i) + "]";
+    const json& key = keys[i];
+    if (!key.is_string() || key.get_ref<const std::string&>().empty()) {
+      c.fail(ipath, "must be a non-empty string");
+      return;
+    }
+    const std::string& text = key.get_ref<const std::string&>();
+    if (!valid_write_key(text)) {
+      c.fail(ipath, "must be visible ASCII without spaces or ':'");
+      return;
+    }
+    if (std::find(out->write_keys.begin(), out->write_keys.end(), text) != out->write_keys.end()) {
+      c.fail(ipath, "is listed twice");
+      return;
+    }
+    out->write_keys.push_back(text);
+  }
+  out->write_key = out->write_keys.front();
+}
+
+void parse_log(Checker& c, const json& log, LogConfig* out) {
+  c.only_keys(log, "log", {"level", "requests"});
+  std::string level;
+  if (c.string(log, "level", "log", false, &level) && !logging::parse_level(level, &out->level)) {
+    c.fail("log.level", "must be \"debug\", \"info\", \"warn\" or \"error\" (got " +
+                            quote_value(level) + ")");
+  }
+  c.boolean(log, "requests", "log", &out->requests);
+}
+
 void parse_source(Checker& c, const json& item, const std::string& path, SourceConfig* out) {
   if (!item.is_object()) {
     c.fail(path, "must be an object (got " + describe(item) + ")");
     return;
   }
   c.only_keys(item, path,
-              {"name", "writeKey", "allowedOrigins", "rateLimit", "ipTruncation", "anonymousIdCookie"});
+              {"name", "writeKey", "writeKeys", "allowedOrigins", "rateLimit", "ipTruncation",
+               "anonymousIdCookie", "retentionDays"});
   if (c.string(item, "name", path, true, &out->name) && !valid_source_name(out->name)) {
     c.fail(path + ".name", "must be 1 to 64 characters of A-Z a-z 0-9 - _ . (got " +
                                quote_value(out->name) + ")");
   }
-  if (c.string(item, "writeKey", path, true, &out->write_key) &&
-      !valid_write_key(out->write_key)) {
-    c.fail(path + ".writeKey", "must be visible ASCII without spaces or ':'");
-  }
+  parse_write_keys(c, item, path, out);
   auto origins = item.find("allowedOrigins");
   if (origins != item.end()) {
     const std::string opath = path + ".allowedOrigins";
@@ -248,6 +315,11 @@ void parse_source(Checker& c, const json& item, const std::string& path, SourceC
     if (c.integer(*cookie, "maxAgeDays", cpath, 1, 400, &days)) {
       out->cookie_max_age_days = static_cast<std::uint32_t>(days);
     }
+  }
+  std::int64_t retention_days = 0;
+  // Up to a century: absent means forever, so a huge number is never needed to say it.
+  if (c.integer(item, "retentionDays", path, 1, 36500, &retention_days)) {
+    out->retention_days = static_cast<std::uint32_t>(retention_days);
   }
 }
 
@@ -352,7 +424,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
   c.only_keys(root, "",
               {"listen", "storage", "sources", "adminToken", "threads", "limits", "staticDir",
                "staticSpaFallback",
-               "trustedProxies"});
+               "trustedProxies", "log"});
 
   std::string listen;
   if (c.string(root, "listen", "", true, &listen)) {
@@ -390,14 +462,18 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
       if (!names.insert(source.name).second) {
         c.fail(path + ".name", quote_value(source.name) + " is used by an earlier source");
       }
-      if (!keys.insert(source.write_key).second) {
-        c.fail(path + ".writeKey", "is used by an earlier source (write keys must be unique)");
+      for (std::size_t k = 0; k < source.write_keys.size(); ++k) {
+        if (keys.insert(source.write_keys[k]).second) continue;
+        const std::string kpath = source.write_keys.size() == 1 && (*sources)[i].contains("writeKey")
+                                      ? path + ".writeKey"
+                                      : path + ".writeKeys[" + std::to_string(k) + "]";
+        c.fail(kpath, "is used by an earlier source (write keys must be unique)");
       }
       config.sources.push_back(std::move(source));
     }
   }
 
-  if (c.string(root, "adminToken", "", true, &config.admin_token) &&
+  if (c.secret(root, "adminToken", "", true, &config.admin_token) &&
       config.admin_token.size() < kMinAdminTokenLength) {
     c.fail("adminToken", "must be at least 16 characters");
   }
@@ -410,6 +486,8 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
   if (const json* limits = c.object(root, "limits", "", false)) parse_limits(c, *limits, &config.limits);
 
   parse_trusted_proxies(c, root, &config.trusted_proxies);
+
+  if (const json* log = c.object(root, "log", "", false)) parse_log(c, *log, &config.log);
 
   std::string static_dir;
   if (c.string(root, "staticDir", "", false, &static_dir)) {
@@ -442,7 +520,9 @@ Result<Config> load_config(const std::filesystem::path& file) {
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::absolute(file, ec);
   if (ec) absolute = file;
-  return parse_config(text, absolute.parent_path());
+  Result<Config> config = parse_config(text, absolute.parent_path());
+  if (config.ok()) config.value().file = absolute;
+  return config;
 }
 
 }  // namespace omni::collector

@@ -15,9 +15,12 @@
 #include <vector>
 
 #include "http/client_ip.hpp"
+#include "logging/log_format.hpp"
 #include "omni/status.hpp"
 
 namespace omni::collector {
+
+using logging::LogLevel;
 
 struct RateLimitConfig {
   double events_per_second = 10000;
@@ -26,7 +29,12 @@ struct RateLimitConfig {
 
 struct SourceConfig {
   std::string name;
+  /// The first (newest) of write_keys. Code that builds a SourceConfig by hand (tests) may set
+  /// only this; the registry then takes it as the one key.
   std::string write_key;
+  /// Every key that admits events for this source: "writeKey" gives one, "writeKeys" several,
+  /// so a key can be rotated (new and old valid together) without losing events.
+  std::vector<std::string> write_keys;
   /// Canonical origins ("https://shop.example", default ports dropped) or "*" for any origin.
   std::vector<std::string> allowed_origins;
   RateLimitConfig rate_limit;
@@ -36,6 +44,9 @@ struct SourceConfig {
   /// cookie refreshed by ingestion responses (ingest/anonymous_id_cookie.hpp). Empty: none.
   std::string cookie_domain;
   std::uint32_t cookie_max_age_days = 365;
+  /// "retentionDays": events received more than this many days ago are deleted in the
+  /// background (store/retention.hpp). 0: kept forever (the key is absent).
+  std::uint32_t retention_days = 0;
 };
 
 struct LimitsConfig {
@@ -50,7 +61,16 @@ struct ListenConfig {
   std::uint16_t port = 0;  // 0: the kernel picks a free port
 };
 
+/// "log": {"level", "requests"}: the lowest level written, and one line per HTTP request.
+struct LogConfig {
+  LogLevel level = LogLevel::kInfo;
+  bool requests = true;
+};
+
 struct Config {
+  /// The file this config was loaded from (absolute; empty when parsed from text): SIGHUP
+  /// re-reads it.
+  std::filesystem::path file;
   ListenConfig listen;
   std::string storage_kind = "sqlite";
   std::filesystem::path storage_path;  // absolute after loading
@@ -63,6 +83,7 @@ struct Config {
   bool static_spa_fallback = false;
   /// Peers whose X-Forwarded-For / Forwarded headers are believed (client_ip.hpp).
   std::vector<http::IpNetwork> trusted_proxies;
+  LogConfig log;
 };
 
 /// Parses and validates config text. `base_dir` is the folder relative paths are resolved

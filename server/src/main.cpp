@@ -1,11 +1,13 @@
 // omni-collector: the command line. Usage in kUsage; exit codes: 0 after a clean stop (or
 // --help/--version), 1 when the store or the address fails at start, 2 for bad arguments or a
-// bad config.
+// bad config. `omni-collector backup ...` is handed to backup/backup_command.hpp (its own codes).
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "backup/backup_command.hpp"
 #include "collector.hpp"
 #include "config.hpp"
 
@@ -14,11 +16,18 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: omni-collector --config FILE\n"
+    "       omni-collector backup --config FILE --to PATH [--force]\n"
     "       omni-collector --help | --version\n"
     "\n"
     "Segment-compatible event collector. FILE is a JSON config (see docs/operations.md).\n"
     "Once listening it prints \"omni-collector listening on http://HOST:PORT\".\n"
-    "SIGINT or SIGTERM stops it gracefully.\n";
+    "SIGINT or SIGTERM stops it gracefully; SIGHUP re-reads FILE (sources, keys, log).\n"
+    "\n"
+    "backup copies the config's store to PATH while a collector may be serving (a consistent\n"
+    "snapshot: every event acknowledged before it started). It writes PATH.tmp and renames it;\n"
+    "an existing PATH is refused unless --force. Restore: stop the collector, copy PATH over\n"
+    "storage.path (delete its -wal and -shm files), start it. Exit codes: 0 done, 1 the backup\n"
+    "failed (reason on stderr), 2 bad arguments or config.\n";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "omni-collector: %s\n%s", message.c_str(), kUsage);
@@ -28,6 +37,10 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "backup") {
+    return omni::collector::backup::run_backup_command(
+        std::vector<std::string>(argv + 2, argv + argc), kUsage);
+  }
   std::string config_path;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];

@@ -295,3 +295,97 @@ TEST_CASE("sources[].anonymousIdCookie names the site's domain and a lifetime", 
   CHECK(error_of(config_with("", R"(,"anonymousIdCookie":{"domain":"shop.example","maxAgeDays":500})")) ==
         "sources[0].anonymousIdCookie.maxAgeDays: must be an integer from 1 to 400 (got 500)");
 }
+
+TEST_CASE("a source may hold several write keys, the newest first", "[config][writeKeys]") {
+  const std::string base =
+      R"({"listen":"127.0.0.1:1","storage":{"kind":"sqlite","path":"x"},"adminToken":"0123456789abcdef","sources":)";
+  auto result = parse_config(
+      base + R"([{"name":"a","writeKeys":["k_new","k_old"]},{"name":"b","writeKey":"k_b"}]})", kBase);
+  REQUIRE(result.ok());
+  const Config& c = result.value();
+  CHECK(c.sources[0].write_keys == std::vector<std::string>{"k_new", "k_old"});
+  CHECK(c.sources[0].write_key == "k_new");
+  CHECK(c.sources[1].write_keys == std::vector<std::string>{"k_b"});
+  CHECK(c.sources[1].write_key == "k_b");
+}
+
+TEST_CASE("writeKeys errors name the path and never echo a key", "[config][writeKeys]") {
+  const std::string base =
+      R"({"listen":"127.0.0.1:1","storage":{"kind":"sqlite","path":"x"},"adminToken":"0123456789abcdef","sources":)";
+  CHECK(error_of(base + R"([{"name":"a","writeKey":"k1","writeKeys":["k2"]}]})") ==
+        "sources[0].writeKeys: cannot be used together with writeKey (use one of the two)");
+  CHECK(error_of(base + R"([{"name":"a"}]})") == "sources[0].writeKey: is required");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":[]}]})") ==
+        "sources[0].writeKeys: must be a non-empty array of write keys, the newest first");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":"secret_k1"}]})") ==
+        "sources[0].writeKeys: must be a non-empty array of write keys, the newest first");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":["k1",7]}]})") ==
+        "sources[0].writeKeys[1]: must be a non-empty string");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":["k1",""]}]})") ==
+        "sources[0].writeKeys[1]: must be a non-empty string");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":["k1","k:2"]}]})") ==
+        "sources[0].writeKeys[1]: must be visible ASCII without spaces or ':'");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":["k1","k1"]}]})") ==
+        "sources[0].writeKeys[1]: is listed twice");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":["k1","k2"]},{"name":"b","writeKeys":["k3","k2"]}]})") ==
+        "sources[1].writeKeys[1]: is used by an earlier source (write keys must be unique)");
+  CHECK(error_of(base + R"([{"name":"a","writeKeys":["k1","k2"]},{"name":"b","writeKey":"k2"}]})") ==
+        "sources[1].writeKey: is used by an earlier source (write keys must be unique)");
+  CHECK(error_of(base + R"([{"name":"a","writeKey":["secret_k1"]}]})") ==
+        "sources[0].writeKey: must be a string");
+}
+
+TEST_CASE("an admin token of the wrong type is not echoed", "[config]") {
+  const std::string text =
+      R"({"listen":"127.0.0.1:1","storage":{"kind":"sqlite","path":"x"},"sources":[{"name":"a","writeKey":"k"}],"adminToken":["secret-admin-token-123"]})";
+  CHECK(error_of(text) == "adminToken: must be a string");
+}
+
+TEST_CASE("log level and request lines are read, with info and on by default", "[config][log]") {
+  auto defaults = parse_config(config_with(""), kBase);
+  REQUIRE(defaults.ok());
+  CHECK(defaults.value().log.level == omni::collector::LogLevel::kInfo);
+  CHECK(defaults.value().log.requests);
+
+  auto set = parse_config(config_with(R"(,"log":{"level":"warn","requests":false})"), kBase);
+  REQUIRE(set.ok());
+  CHECK(set.value().log.level == omni::collector::LogLevel::kWarn);
+  CHECK_FALSE(set.value().log.requests);
+
+  CHECK(error_of(config_with(R"(,"log":{"level":"verbose"})")) ==
+        "log.level: must be \"debug\", \"info\", \"warn\" or \"error\" (got \"verbose\")");
+  CHECK(error_of(config_with(R"(,"log":{"requests":"yes"})")) ==
+        "log.requests: must be true or false (got \"yes\")");
+  CHECK(error_of(config_with(R"(,"log":{"format":"text"})")) == "log.format: unknown key");
+  CHECK(error_of(config_with(R"(,"log":"debug")")) == "log: must be an object (got \"debug\")");
+}
+
+TEST_CASE("a loaded config remembers its file for reloads", "[config]") {
+  omni::collector::testing::TempDir dir;
+  const std::filesystem::path file = dir.path() / "collector.json";
+  std::ofstream(file) << config_with("");
+  auto loaded = load_config(file);
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value().file == file);
+  CHECK(parse_config(config_with(""), kBase).value().file.empty());
+}
+
+TEST_CASE("sources[].retentionDays is a positive number of days, absent meaning forever",
+          "[config][retention]") {
+  auto plain = parse_config(config_with(""), kBase);
+  REQUIRE(plain.ok());
+  CHECK(plain.value().sources[0].retention_days == 0);
+
+  auto thirty = parse_config(config_with("", R"(,"retentionDays":30)"), kBase);
+  REQUIRE(thirty.ok());
+  CHECK(thirty.value().sources[0].retention_days == 30);
+
+  CHECK(error_of(config_with("", R"(,"retentionDays":0)")) ==
+        "sources[0].retentionDays: must be an integer from 1 to 36500 (got 0)");
+  CHECK(error_of(config_with("", R"(,"retentionDays":-1)")) ==
+        "sources[0].retentionDays: must be an integer from 1 to 36500 (got -1)");
+  CHECK(error_of(config_with("", R"(,"retentionDays":1.5)")) ==
+        "sources[0].retentionDays: must be an integer from 1 to 36500 (got 1.5)");
+  CHECK(error_of(config_with("", R"(,"retentionDays":"30")")) ==
+        "sources[0].retentionDays: must be an integer from 1 to 36500 (got \"30\")");
+}

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -34,7 +35,7 @@ struct Harness {
         static_dir(temp.path()),
         static_files(static_dir),
         dispatcher(sources, ingest, admin_events, health, with_static ? &static_files : nullptr,
-                   1000) {
+                   1000, nullptr, nullptr, &logger) {
     probe.start();
     std::ofstream(static_dir / "index.html") << "<!doctype html><title>shop</title>";
   }
@@ -67,6 +68,21 @@ struct Harness {
     return std::get<http::StringResponse>(std::move(response));
   }
 
+  std::vector<json> logged() {
+    std::lock_guard<std::mutex> lock(log_mutex);
+    std::vector<json> out;
+    for (const std::string& line : log_lines) out.push_back(json::parse(line, nullptr, false));
+    return out;
+  }
+
+  // Request lines, captured (the store answers on its own thread, so under a lock).
+  std::mutex log_mutex;
+  std::vector<std::string> log_lines;
+  Logger logger{[this](std::string_view line) {
+                  std::lock_guard<std::mutex> lock(log_mutex);
+                  log_lines.emplace_back(line);
+                },
+                [] { return std::int64_t{1795000000123}; }};
   testing::FakeEventStore store;
   omni::ManualClock clock{1795000000123};
   omni::SeededRandom random{1};
@@ -256,13 +272,13 @@ TEST_CASE("the admin export answers NDJSON, oldest first", "[dispatcher][admin]"
   auto get = request(bh::verb::get, "/v1/admin/export");
   get.set(bh::field::authorization, std::string("Bearer ") + kAdminToken);
   auto res = h.send(std::move(get));
-  REQUIRE(std::holds_alternative<http::FileResponse>(res));
-  auto& file = std::get<http::FileResponse>(res);
-  CHECK(file.result_int() == 200);
-  CHECK(file[bh::field::content_type] == "application/x-ndjson");
-  std::string text(static_cast<std::size_t>(file.body().size()), '\0');
-  boost::beast::error_code ec;
-  REQUIRE(file.body().file().read(text.data(), text.size(), ec) == text.size());
+  REQUIRE(std::holds_alternative<http::StreamResponse>(res));
+  auto& streamed = std::get<http::StreamResponse>(res);
+  CHECK(streamed.result_int() == 200);
+  CHECK(streamed[bh::field::content_type] == "application/x-ndjson");
+  CHECK(streamed.chunked());
+  CHECK(streamed.body().last());  // two events fit in the first page
+  const std::string& text = streamed.body().page();
   const std::size_t newline = text.find('\n');
   REQUIRE(newline != std::string::npos);
   CHECK(json::parse(text.substr(0, newline), nullptr, false)["messageId"] == "m1");
@@ -316,4 +332,47 @@ TEST_CASE("an oversized body is answered 413 with CORS for admitted origins",
   CHECK(error_code_of(res) == "payload_too_large");
   CHECK_FALSE(res.keep_alive());
   CHECK(res[bh::field::access_control_allow_origin] == kWebOrigin);
+}
+
+TEST_CASE("each answered request is logged once with its route, status, events and source",
+          "[dispatcher][log]") {
+  Harness h;
+  auto batch = request(bh::verb::post, "/v1/batch?token=secret-query",
+                       R"({"batch":[{"type":"track","event":"Secret Event","anonymousId":"a1"},)"
+                       R"({"type":"track","event":"Other","anonymousId":"a1"}]})");
+  batch.set(bh::field::content_type, "application/json");
+  batch.set(bh::field::authorization, "Basic d2tfd2ViOg==");  // "wk_web:"
+  REQUIRE(h.send_string(std::move(batch)).result_int() == 200);
+  REQUIRE(h.send_string(request(bh::verb::get, "/nope")).result_int() == 404);
+  REQUIRE(h.send_string(request(bh::verb::get, "/healthz")).result_int() == 200);  // debug
+
+  const std::vector<json> lines = h.logged();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["msg"] == "request");
+  CHECK(lines[0]["route"] == "batch");
+  CHECK(lines[0]["status"] == 200);
+  CHECK(lines[0]["events"] == 2);
+  CHECK(lines[0]["source"] == "web");
+  CHECK(lines[0]["durationMs"].is_number());
+  CHECK(lines[1]["route"] == "not_found");
+  CHECK(lines[1]["status"] == 404);
+  CHECK_FALSE(lines[1].contains("source"));
+  for (const std::string& line : h.log_lines) {
+    CHECK(line.find("secret") == std::string::npos);
+    CHECK(line.find("Secret") == std::string::npos);
+    CHECK(line.find("wk_web") == std::string::npos);
+  }
+}
+
+TEST_CASE("a request with an unknown key is logged without a source", "[dispatcher][log]") {
+  Harness h;
+  auto batch = request(bh::verb::post, "/v1/batch",
+                       R"({"writeKey":"wk_nobody","batch":[{"type":"track","event":"E","anonymousId":"a"}]})");
+  batch.set(bh::field::content_type, "application/json");
+  REQUIRE(h.send_string(std::move(batch)).result_int() == 401);
+  const std::vector<json> lines = h.logged();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["status"] == 401);
+  CHECK(lines[0]["events"] == 1);
+  CHECK_FALSE(lines[0].contains("source"));
 }

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "http/url.hpp"
+#include "logging/request_log.hpp"
 
 namespace omni::collector::http {
 
@@ -13,7 +14,7 @@ Dispatcher::Dispatcher(const ingest::SourceRegistry& sources, ingest::IngestHand
                        admin::AdminEventsHandler& admin_events,
                        const admin::HealthHandler& health, const StaticFileHandler* static_files,
                        std::size_t max_body_bytes, const metrics::MetricsHandler* metrics_handler,
-                       metrics::MetricsCatalog* metrics)
+                       metrics::MetricsCatalog* metrics, const Logger* log)
     : sources_(sources),
       ingest_(ingest),
       admin_events_(admin_events),
@@ -21,7 +22,8 @@ Dispatcher::Dispatcher(const ingest::SourceRegistry& sources, ingest::IngestHand
       static_files_(static_files),
       max_body_bytes_(max_body_bytes),
       metrics_handler_(metrics_handler),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      log_(log) {}
 
 namespace {
 
@@ -50,6 +52,7 @@ StringResponse Dispatcher::body_too_large(const Request& header) {
   ctx.keep_alive = false;
   StringResponse res = payload_too_large(ctx, max_body_bytes_);
   if (metrics_ != nullptr) metrics_->request_refused(match.route, res.result_int());
+  if (log_ != nullptr) logging::log_request(*log_, match.route, res.result_int(), -1, nullptr);
   return res;
 }
 
@@ -58,21 +61,29 @@ void Dispatcher::handle(Request&& request, const IpAddress& peer, Respond respon
   std::string_view query;
   split_target(request.target(), &path, &query);
   const RouteMatch match = match_route(request.method(), path, static_files_ != nullptr);
-  if (metrics_ != nullptr) {
-    // Counted when the answer is handed over, whichever thread that happens on.
-    respond = [inner = std::move(respond), metrics = metrics_, answered_route = match.route,
+  // The handler fills these in before it answers; the wrapper below reads them then.
+  std::shared_ptr<logging::RequestFacts> facts;
+  if (metrics_ != nullptr || log_ != nullptr) {
+    if (log_ != nullptr) facts = std::make_shared<logging::RequestFacts>();
+    // Counted and logged when the answer is handed over, whichever thread that happens on.
+    respond = [inner = std::move(respond), metrics = metrics_, log = log_, facts,
+               answered_route = match.route,
                start = std::chrono::steady_clock::now()](Response response) {
       const unsigned status = std::visit([](const auto& m) { return m.result_int(); }, response);
       const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-      metrics->request_answered(answered_route, status, elapsed.count());
+      if (metrics != nullptr) metrics->request_answered(answered_route, status, elapsed.count());
+      if (log != nullptr) {
+        logging::log_request(*log, answered_route, status, elapsed.count(), facts.get());
+      }
       inner(std::move(response));
     };
   }
-  dispatch(std::move(request), match, path, query, peer, std::move(respond));
+  dispatch(std::move(request), match, path, query, peer, std::move(respond), facts.get());
 }
 
 void Dispatcher::dispatch(Request&& request, const RouteMatch& match, std::string_view path,
-                          std::string_view query, const IpAddress& peer, Respond respond) {
+                          std::string_view query, const IpAddress& peer, Respond respond,
+                          logging::RequestFacts* facts) {
   ReplyContext ctx = context_for(request, answers_cors(match.route));
 
   if (match.route == Route::kNotFound) {
@@ -105,7 +116,7 @@ void Dispatcher::dispatch(Request&& request, const RouteMatch& match, std::strin
         return;
       }
       ingest_.handle(std::move(request), match.event_type, std::move(ctx), std::move(respond),
-                    peer);
+                    peer, facts);
       return;
     case Route::kHealthz:
       respond(health_.healthz(ctx));

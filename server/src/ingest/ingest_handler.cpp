@@ -59,7 +59,7 @@ IngestHandler::IngestHandler(SourceRegistry& sources, EventStore& store, Clock& 
 
 void IngestHandler::handle(http::Request&& request, std::optional<EventType> single_type,
                            http::ReplyContext ctx, http::Respond respond,
-                           const http::IpAddress& peer) {
+                           const http::IpAddress& peer, logging::RequestFacts* facts) {
   const std::int64_t received_at_ms = clock_.now_ms();
 
   if (!accepts_content_type(request[field::content_type])) {
@@ -67,7 +67,8 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
     return;
   }
 
-  Source* source = nullptr;
+  // Held until the answer: a reload meanwhile does not take the source away from this request.
+  std::shared_ptr<const Source> source;
   std::string header_key;
   switch (http::parse_basic_auth(request[field::authorization], &header_key)) {
     case http::BasicAuth::kMalformed:
@@ -88,6 +89,8 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
   BodyError body_error;
   const bool parsed = parse_ingest_body(request.body(), single_type, &body, &body_error);
   request.body() = std::string();  // the text is no longer needed; free it before storing
+  if (facts != nullptr && parsed) facts->events = body.events.size();
+  if (facts != nullptr && source) facts->source = source->name;
   if (!parsed) {
     respond(body_error.kind == BodyErrorKind::kMalformedJson
                 ? http::malformed_json(ctx, body_error.message)
@@ -106,6 +109,7 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
       respond(http::invalid_write_key(ctx, "no source has this write key"));
       return;
     }
+    if (facts != nullptr) facts->source = source->name;
   }
 
   const std::string_view origin = request[field::origin];
@@ -135,7 +139,7 @@ void IngestHandler::handle(http::Request&& request, std::optional<EventType> sin
   }
 
   std::uint32_t retry_after_s = 0;
-  if (!source->limiter.try_acquire(prepared.rows.size(), monotonic_us(), &retry_after_s)) {
+  if (!source->limiter().try_acquire(prepared.rows.size(), monotonic_us(), &retry_after_s)) {
     if (metrics_ != nullptr) metrics_->request_rate_limited(source->name);
     respond(http::rate_limited(ctx, retry_after_s));
     return;

@@ -18,6 +18,7 @@
 #include "http/responses.hpp"
 #include "ingest/source_registry.hpp"
 #include "log.hpp"
+#include "logging/request_log.hpp"
 #include "metrics/metrics_catalog.hpp"
 #include "omni/effects.hpp"
 #include "omni/event.hpp"
@@ -38,10 +39,13 @@ class IngestHandler {
 
   /// `single_type`: the route's event type, nullopt for /v1/batch. `ctx` carries the CORS
   /// headers allowed before the source is known (origin admitted by any source). `peer`: the
-  /// connection's TCP peer, the start of the client IP stored as context.ip.
+  /// connection's TCP peer, the start of the client IP stored as context.ip. `facts` (may be
+  /// null) receives the event count and source name for the request log line; it is written
+  /// only before `respond` is called and must live until then.
   void handle(http::Request&& request, std::optional<EventType> single_type,
               http::ReplyContext ctx, http::Respond respond,
-              const http::IpAddress& peer = http::IpAddress());
+              const http::IpAddress& peer = http::IpAddress(),
+              logging::RequestFacts* facts = nullptr);
 
  private:
   SourceRegistry& sources_;

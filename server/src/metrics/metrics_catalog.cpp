@@ -63,6 +63,11 @@ MetricsCatalog::MetricsCatalog(const std::vector<std::string>& source_names)
       connections_open_(
           registry_.gauge("omni_http_connections_open", "HTTP connections currently open.")) {
   for (http::Route route : http::kAllRoutes) request_duration_.with({http::route_name(route)});
+  add_sources(source_names);
+}
+
+void MetricsCatalog::add_sources(const std::vector<std::string>& source_names) {
+  // with() finds an existing series or creates it, so sources already known are untouched.
   for (const std::string& source : source_names) {
     events_accepted_.with({source});
     events_deduplicated_.with({source});

@@ -30,6 +30,11 @@ class MetricsCatalog {
 
   const Registry& registry() const { return registry_; }
 
+  /// Creates the per-source series of sources added by a config reload, so they render from 0
+  /// like those configured at start. Series of sources already present, or since removed, stay
+  /// (a counter never disappears while the process lives).
+  void add_sources(const std::vector<std::string>& source_names);
+
   /// A request was answered with `status` after `seconds` (from the complete request to the
   /// answer being ready to write).
   void request_answered(http::Route route, unsigned status, double seconds);

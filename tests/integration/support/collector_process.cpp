@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -189,6 +190,14 @@ CollectorProcess::CollectorProcess(nlohmann::json config) : config_(std::move(co
   // the working directory instead of the config's folder shows up as a missing database.
   work_dir_ = dir_.make_subdir("cwd");
   start();
+}
+
+void CollectorProcess::replace_config(const std::string& text) {
+  const std::string temporary = config_path_ + ".new";
+  dir_.write("collector.json.new", text);
+  if (std::rename(temporary.c_str(), config_path_.c_str()) != 0) {
+    throw std::runtime_error("rename " + temporary + ": " + std::strerror(errno));
+  }
 }
 
 CollectorProcess::~CollectorProcess() {

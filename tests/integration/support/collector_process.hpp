@@ -92,6 +92,10 @@ class CollectorProcess {
   /// for the listening line. The port may differ from the previous run's (port 0).
   void start(std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+  /// Replaces the config file with `text` in one rename, as an operator's deploy tool would
+  /// before a SIGHUP reload. Throws std::runtime_error when the file cannot be written.
+  void replace_config(const std::string& text);
+
   /// Sends `signal` without waiting.
   void send_signal(int signal);
   /// Waits up to `timeout` for the process to exit; nullopt when it is still running.
