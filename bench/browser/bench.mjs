@@ -46,6 +46,9 @@ const CLOSE_TRIALS = Number(process.env.OMNI_BENCH_CLOSE_TRIALS || 1);
 const BURST = { chunks: 100, perChunk: 100 };
 const BURST_EVENTS = BURST.chunks * BURST.perChunk;
 const TRACKERS = ['omni', 'baseline', 'segment'];
+// Measured for ready time only, beside the trackers: the baseline loaded asynchronously, as
+// omni.js is, so the report can tell the cost of loading async from the cost of omni's start.
+const READY_ONLY = ['baseline-async'];
 // How long a burst's delivery is watched: until every event is stored, until the stored count
 // has not moved for STALL_MS (longer than omni's 5 s batch age and first retries), or at most
 // DELIVERY_TIMEOUT_MS.
@@ -129,9 +132,9 @@ async function measure({ collector, browser, snippetBytes }) {
   // warm-up, not counted: the browser's and the collector's first page loads are slower for
   // reasons that have nothing to do with the trackers.
   async function readyRounds() {
-    const loads = Object.fromEntries(TRACKERS.map((t) => [t, []]));
+    const loads = Object.fromEntries([...TRACKERS, ...READY_ONLY].map((t) => [t, []]));
     for (let round = 0; round <= LOADS; round++) {
-      for (const tracker of TRACKERS) {
+      for (const tracker of [...TRACKERS, ...READY_ONLY]) {
         const context = await newContext();
         const page = await context.newPage();
         await page.goto(pageUrl(tracker));
@@ -320,6 +323,10 @@ async function measure({ collector, browser, snippetBytes }) {
       loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100), chromium: browser.version(),
       node: process.version },
     snippetBytes, rows, budgets, profile, nonLoopbackRequests,
+    readyOnly: Object.fromEntries(READY_ONLY.map((t) => [t, {
+      medianMs: median(loads[t].map((l) => l.readyMs)),
+      loadsMs: loads[t].map((l) => Math.round(l.readyMs * 10) / 10),
+    }])),
   };
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');

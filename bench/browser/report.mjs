@@ -77,6 +77,10 @@ export function printReport(results, { trackers, burst, loads }) {
     `whole burst ${trackers.map((t) => `${t} ${rows[t].track.burstMs.toFixed(0)} ms`).join(', ')}`);
   console.log(`ready: ms from navigation start, ${loads} fresh contexts each: ` +
     trackers.map((t) => `${t} [${rows[t].ready.loadsMs.join(', ')}]`).join('; '));
+  for (const [name, extra] of Object.entries(results.readyOnly || {})) {
+    console.log(`  ${name} (not a budget; the baseline loaded by an async script, as omni.js is): ` +
+      `[${extra.loadsMs.join(', ')}], median ${fixed(extra.medianMs)} ms`);
+  }
   const omniLoads = rows.omni.ready.loads;
   const at = (file, edge) => median(omniLoads.map((l) => (l.resources[file] ? l.resources[file][edge] : NaN)));
   console.log(`  omni (medians): omni.js requested at ${at('omni.js', 'start')} ms, arrived ${at('omni.js', 'end')} ms; ` +

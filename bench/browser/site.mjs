@@ -3,6 +3,8 @@
 //                    the inline snippet web/dist/snippet.min.js, omni.init()); the snippet loads
 //                    /omni.js and compiles /omni.wasm
 //   /baseline.html   bench/browser/baseline.js by a script tag
+//   /baseline-async.html  the same tracker loaded like omni.js, by an async script (ready time
+//                    only: it tells how much of omni's ready time the async load itself costs)
 //   /segment.html    @segment/analytics-next's UMD build with inline cdnSettings; its lazily
 //                    loaded chunks come from /segment/analytics-next/bundles/ on the same origin
 //   /profile/omni.html  the same SDK with an unminified facade (and a wasm with function names
@@ -59,6 +61,9 @@ export async function writeBenchSite(dir, { origin, writeKey, paths }) {
   writeFileSync(join(dir, 'baseline.html'), page('baseline',
     '<script src="/baseline.js"></script>\n' +
     inline(`baseline.init(${init});\nwindow.benchReadyAt = performance.now();`)));
+  writeFileSync(join(dir, 'baseline-async.html'), page('baseline, async',
+    inline(`function benchStart() { baseline.init(${init}); window.benchReadyAt = performance.now(); }`) +
+    '\n<script async src="/baseline.js" onload="benchStart()"></script>'));
 
   // The UMD build sets its chunk path once, when it runs, from window.analytics._cdn (the
   // documented way to serve analytics.js from your own host), else from Segment's CDN.
