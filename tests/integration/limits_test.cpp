@@ -142,6 +142,8 @@ TEST_CASE("connections above maxConnections are refused until one closes", "[lim
     CHECK(closed);
     if (!extra.received().empty()) CHECK(extra.received().rfind("HTTP/1.1 503", 0) == 0);
   }
+  CHECK_THAT(collector.stderr_text(),
+             Catch::Contains("connection refused: over limits.maxConnections"));
 
   held.front()->close();
   const auto deadline = SteadyClock::now() + 3s;

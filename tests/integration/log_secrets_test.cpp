@@ -180,3 +180,29 @@ TEST_CASE("request lines follow log.requests and probes stay out at level info",
   CHECK(log.find("\"route\":\"batch\"") != std::string::npos);
   CHECK(log.find("\"msg\":\"stopped\"") != std::string::npos);
 }
+
+TEST_CASE("a request that cannot be read gets its line too, without what was sent", "[log]") {
+  CollectorProcess collector;
+  const std::string secret_header = "X-Secret: " + std::string(9000, 's');
+  {
+    RawConnection oversized(collector.host(), collector.port());
+    oversized.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + secret_header + "\r\n\r\n");
+    REQUIRE(oversized.closed_by_peer(std::chrono::seconds(3)));
+    CHECK(oversized.received().rfind("HTTP/1.1 431", 0) == 0);
+  }
+  {
+    RawConnection garbage(collector.host(), collector.port());
+    garbage.send("HELLO wk_secret_in_garbage\r\n\r\n");
+    REQUIRE(garbage.closed_by_peer(std::chrono::seconds(3)));
+    CHECK(garbage.received().rfind("HTTP/1.1 400", 0) == 0);
+  }
+  REQUIRE(collector.stop().clean());
+  const std::string log = collector.stderr_text();
+  INFO(log);
+  CHECK(log.find(R"("msg":"request refused","status":431,"reason":"header_too_large")") !=
+        std::string::npos);
+  CHECK(log.find(R"("msg":"request refused","status":400,"reason":"bad_request")") !=
+        std::string::npos);
+  CHECK(log.find("sssssss") == std::string::npos);
+  CHECK(log.find("wk_secret_in_garbage") == std::string::npos);
+}

@@ -1,6 +1,8 @@
 #include "http/http_session.hpp"
 
+#include <chrono>
 #include <exception>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -14,12 +16,33 @@
 #include <boost/beast/http/write.hpp>
 
 #include "http/responses.hpp"
+#include "log.hpp"
 
 namespace omni::collector::http {
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+
+namespace {
+
+// The log line of a request the session answers itself because it could not be read, before
+// any route matched (the dispatcher logs every routed request). Status and the answer's error
+// code only: never the bytes received.
+void log_unreadable(unsigned status, std::string_view code) {
+  log_info("request refused", {{"status", status}, {"reason", code}});
+}
+
+// Connections over limits.maxConnections come in floods exactly when the collector is
+// overloaded: one line a second at most, carrying how many it held back.
+void log_busy() {
+  static ThrottledLog busy(1000, LogLevel::kWarn);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  busy.log("connection refused: over limits.maxConnections (503 too_many_connections)",
+           std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+}
+
+}  // namespace
 
 HttpSession::HttpSession(tcp::socket&& socket, RequestHandler& handler,
                          ConnectionRegistry& registry, const SessionSettings& settings)
@@ -47,6 +70,7 @@ void HttpSession::reject_busy() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     ReplyContext ctx;
     ctx.keep_alive = false;
+    log_busy();
     self->refuse(too_many_connections(ctx));
   });
 }
@@ -132,6 +156,7 @@ void HttpSession::handle_read_error(beast::error_code ec) {
   if (ec == beast_http::error::header_limit) {
     ReplyContext ctx;
     ctx.keep_alive = false;
+    log_unreadable(431, "header_too_large");
     refuse(header_too_large(ctx));
     return;
   }
@@ -140,6 +165,7 @@ void HttpSession::handle_read_error(beast::error_code ec) {
     // The bytes received are not HTTP/1.x.
     ReplyContext ctx;
     ctx.keep_alive = false;
+    log_unreadable(400, "bad_request");
     refuse(bad_request(ctx, "the request is not valid HTTP/1.1"));
     return;
   }
