@@ -47,10 +47,6 @@ std::vector<std::string> store_aged_events(const json& config, const std::string
   return web_ids;
 }
 
-std::int64_t stored_of(const std::string& database, const std::string& source) {
-  return sqlite_integer(database, "SELECT count(*) FROM events WHERE source = '" + source + "'");
-}
-
 }  // namespace
 
 TEST_CASE("retentionDays deletes a source's old events in the background while it ingests",
@@ -143,18 +139,19 @@ TEST_CASE("a retentionDays set by a config reload applies without a restart", "[
   store_aged_events(config, database, 3, 3);
 
   CollectorProcess collector(config);  // no retention yet
+  EventDatabase stored(database);
   std::this_thread::sleep_for(2500ms);  // past the first sweep a retention task would make
-  CHECK(stored_of(database, "web") == 300);
+  CHECK(stored.count("web") == 300);
 
   config["sources"][0]["retentionDays"] = 2;
   collector.replace_config(config.dump());
   collector.send_signal(SIGHUP);
   const auto give_up = std::chrono::steady_clock::now() + 20s;
-  while (stored_of(database, "web") != 0 && std::chrono::steady_clock::now() < give_up) {
+  while (stored.count("web") != 0 && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(100ms);
   }
-  CHECK(stored_of(database, "web") == 0);
-  CHECK(stored_of(database, "pos") == 20);  // no retention for pos
+  CHECK(stored.count("web") == 0);
+  CHECK(stored.count("pos") == 20);  // no retention for pos
   REQUIRE(collector.stop().clean());
   CHECK_THAT(collector.stderr_text(), Catch::Contains(R"("msg":"config reloaded")"));
   CHECK_THAT(collector.stderr_text(),
