@@ -219,16 +219,22 @@ export class Omni {
     this.#log('init', { collector: options.collector });
     const cookieId = readAnonymousIdCookieAsync(this.#cookieRead);
     this.#consent = new ConsentGate(options.consent);
-    const { ns, held } = claimOwnNamespace();
+    // Opening IndexedDB and asking for this page's Web Lock cost the main thread 1-5 ms in a new
+    // page, and starting needs neither: they begin once the SDK is ready. Writes made before
+    // wait in the pending store.
+    let openStorage;
+    const storageMayOpen = new Promise((resolve) => { openStorage = resolve; });
+    const { ns, held } = claimOwnNamespace(storageMayOpen);
     this.#ns = ns;
     this.#store = openStoreInBackground(
-      { storage: options.storage, onDegraded: (reason) => this.#degrade(reason) }, held);
+      { storage: options.storage, onDegraded: (reason) => this.#degrade(reason) }, held, storageMayOpen);
     this.#store.opening.then((store) => { this.#status.storage = store.kind; });
     this.#context = staticContext();
     // The identity lives in localStorage, read at once: this page's own queue is new and empty,
     // so nothing else has to be read before the core can start. Without localStorage it comes
-    // from IndexedDB.
+    // from the store, which then opens at once.
     const sharedNow = options.storage === 'indexeddb' || options.storage === 'memory' ? null : readSharedNow(SHARED_NS);
+    if (!sharedNow) openStorage();
     const shared = Object.fromEntries(sharedNow || (await this.#store.loadAll()).get(SHARED_NS) || []);
     const handover = readHandover(window);
     const anonymousId = (handover && handover.anonymousId) || (await cookieId) || undefined;
@@ -257,6 +263,7 @@ export class Omni {
     // The calls run in the next task, so ready() resolves as soon as the SDK can take calls; a
     // call made in a ready callback queues behind the earlier ones.
     setTimeout(() => this.#runCalls(), 0);
+    setTimeout(openStorage, 0);
     if (options.page !== false) {
       watchNavigation(window, { hashRoutes: !!options.hashRoutes },
         (referrer) => this.#call({ type: 'page' }, undefined, true, referrer));

@@ -10,16 +10,17 @@ const leaseKey = (ns) => 'omni-lease|' + ns;
 const newNamespace = () => 'q' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
 
 // This page's namespace, and a promise that resolves once it is held (write nothing there
-// before: another page could take the namespace for a queue left behind).
-export function claimOwnNamespace() {
+// before: another page could take the namespace for a queue left behind). The lock is asked for
+// once `after` settles: the SDK starts first, and nothing is written there before it is held.
+export function claimOwnNamespace(after = Promise.resolve()) {
   const ns = newNamespace();
   if (locks()) {
-    const held = new Promise((resolve) => {
+    const held = after.then(() => new Promise((resolve) => {
       locks().request('omni:' + ns, () => {
         resolve(ns);
         return new Promise(() => {});  // held until the page goes away
       });
-    });
+    }));
     return { ns, held };
   }
   const renew = () => {
@@ -29,9 +30,12 @@ export function claimOwnNamespace() {
       // No localStorage: no other page can adopt this queue while it lives either.
     }
   };
-  renew();
-  setInterval(renew, LEASE_MS / 3);
-  return { ns, held: Promise.resolve(ns) };
+  const held = after.then(() => {
+    renew();
+    setInterval(renew, LEASE_MS / 3);
+    return ns;
+  });
+  return { ns, held };
 }
 
 // Runs `deliver(ns)` once this page holds the namespace: at once for a queue left by a closed
