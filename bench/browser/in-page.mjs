@@ -5,8 +5,9 @@
 // the wasm core's linear memory (which the JS heap does not count).
 export function captureWasmMemories() {
   const memories = (window.benchWasmMemories = []);
+  const Instance = WebAssembly.Instance;
   const keep = (result) => {
-    const instance = result instanceof WebAssembly.Instance ? result : result.instance;
+    const instance = result instanceof Instance ? result : result.instance;
     for (const value of Object.values((instance && instance.exports) || {})) {
       if (value instanceof WebAssembly.Memory) memories.push(value);
     }
@@ -17,6 +18,9 @@ export function captureWasmMemories() {
     if (typeof original !== 'function') continue;
     WebAssembly[name] = function (...args) { return original.apply(this, args).then(keep); };
   }
+  // omni instantiates the module it compiled already synchronously.
+  WebAssembly.Instance = function (module, imports) { return keep(new Instance(module, imports)); };
+  WebAssembly.Instance.prototype = Instance.prototype;
 }
 
 export function wasmMemoryBytes() {

@@ -11,9 +11,10 @@ after(() => env.tearDown());
 // Wraps the core's exports so that, once armed, the next call into the wasm traps as a real
 // `unreachable` would.
 function trapOnDemand() {
+  const Instance = WebAssembly.Instance;
   // instantiate(bytes) answers {module, instance}; instantiate(module) answers the instance.
   const wrap = (result) => {
-    if (result instanceof WebAssembly.Instance) return wrap({ instance: result }).instance;
+    if (result instanceof Instance) return wrap({ instance: result }).instance;
     const exports = {};
     for (const [name, value] of Object.entries(result.instance.exports)) {
       exports[name] = typeof value !== 'function' ? value : (...args) => {
@@ -30,6 +31,10 @@ function trapOnDemand() {
   WebAssembly.instantiateStreaming = (...args) => streaming(...args).then(wrap);
   const plain = WebAssembly.instantiate;
   WebAssembly.instantiate = (...args) => plain(...args).then(wrap);
+  // The SDK instantiates a module it has compiled already synchronously.
+  WebAssembly.Instance = function (module, imports) {
+    return wrap({ instance: new Instance(module, imports) }).instance;
+  };
 }
 
 test('after a trap the SDK rebuilds the core from storage and loses no acknowledged event', async () => {

@@ -77,3 +77,26 @@ test('bytes that are not WebAssembly reject with core_unavailable', async () => 
   await assert.rejects(loadCore(createOmniModule, { wasmBinary: new Uint8Array([0, 1, 2, 3]) }),
     (error) => error instanceof OmniError && error.code === 'core_unavailable');
 });
+
+test('a compiled module is instantiated at once, and asynchronously when that is refused', async (t) => {
+  const wasmModule = await WebAssembly.compile(wasmBinary);
+  const Instance = WebAssembly.Instance;
+  t.after(() => { WebAssembly.Instance = Instance; });
+  let synchronous = 0;
+  WebAssembly.Instance = function (module, imports) {
+    synchronous++;
+    return new Instance(module, imports);
+  };
+  const core = await loadCore(createOmniModule, { wasmModule });
+  assert.equal(synchronous, 1);
+  assert.ok(core.create({ seed, now, writeKey: 'wk_1' }).handle > 0);
+
+  // A browser that refuses synchronous instantiation (a RangeError on the main thread) is served
+  // by WebAssembly.instantiate instead.
+  WebAssembly.Instance = function () {
+    throw new RangeError('WebAssembly.Instance is disallowed on the main thread');
+  };
+  const fallback = await loadCore(createOmniModule, { wasmModule });
+  assert.ok(fallback.create({ seed, now, writeKey: 'wk_1' }).handle > 0);
+  assert.equal(fallback.wasmModule, wasmModule);
+});

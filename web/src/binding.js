@@ -107,6 +107,14 @@ export async function compileCore(wasmUrl, fetchImpl = globalThis.fetch) {
   return streamable ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
+const instantiateNow = (module, imports) => {
+  try {
+    return new WebAssembly.Instance(module, imports);
+  } catch {
+    return null;
+  }
+};
+
 // Instantiates the core. `createModule` is the Emscripten factory (omni.mjs's default export);
 // the code comes from `wasmModule` (a compiled WebAssembly.Module, or a promise of one: from
 // compileCore, or the module of a trapped instance, so a page that lost its connection can still
@@ -130,6 +138,15 @@ export function loadCore(createModule, { wasmUrl, wasmBinary, wasmModule, fetch:
       // the glue is bundled into a classic script; the bytes come from instantiateWasm anyway.
       locateFile: (path) => wasmUrl || path,
       instantiateWasm(imports, receive) {
+        // A module compiled already is instantiated at once, so that start-up stays in one task
+        // instead of waiting behind the page's rendering for a promise of the instance. When
+        // the browser refuses that, the asynchronous path below reports why.
+        const instance = wasmModule instanceof WebAssembly.Module && instantiateNow(wasmModule, imports);
+        if (instance) {
+          compiled = wasmModule;
+          receive(instance, wasmModule);
+          return instance.exports;
+        }
         instantiate(imports).then((result) => {
           compiled = result.module;
           receive(result.instance, result.module);
