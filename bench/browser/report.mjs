@@ -78,7 +78,7 @@ export function printReport(results, { trackers, burst, loads }) {
   console.log(`ready: ms from navigation start, ${loads} fresh contexts each: ` +
     trackers.map((t) => `${t} [${rows[t].ready.loadsMs.join(', ')}]`).join('; '));
   for (const [name, extra] of Object.entries(results.readyOnly || {})) {
-    console.log(`  ${name} (not a budget; the baseline loaded by an async script, as omni.js is): ` +
+    console.log(`  ${name} (not a budget; the baseline by a blocking script tag, where the rows above load omni and the baseline asynchronously): ` +
       `[${extra.loadsMs.join(', ')}], median ${fixed(extra.medianMs)} ms`);
   }
   const omniLoads = rows.omni.ready.loads;

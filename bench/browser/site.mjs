@@ -2,9 +2,10 @@
 //   /omni.html       the block a storefront pastes (web/scripts/site.mjs snippetTag: preload hints,
 //                    the inline snippet web/dist/snippet.min.js, omni.init()); the snippet loads
 //                    /omni.js and compiles /omni.wasm
-//   /baseline.html   bench/browser/baseline.js by a script tag
-//   /baseline-async.html  the same tracker loaded like omni.js, by an async script (ready time
-//                    only: it tells how much of omni's ready time the async load itself costs)
+//   /baseline.html   bench/browser/baseline.js loaded the way the pasted block loads omni.js: a
+//                    preload hint and an inline loader that inserts an async script
+//   /baseline-blocking.html  the same tracker by a blocking script tag (ready time only: it
+//                    tells how much loading asynchronously itself costs)
 //   /segment.html    @segment/analytics-next's UMD build with inline cdnSettings; its lazily
 //                    loaded chunks come from /segment/analytics-next/bundles/ on the same origin
 //   /profile/omni.html  the same SDK with an unminified facade (and a wasm with function names
@@ -59,11 +60,15 @@ export async function writeBenchSite(dir, { origin, writeKey, paths }) {
 
   copyFileSync(join(paths.bench, 'baseline.js'), join(dir, 'baseline.js'));
   writeFileSync(join(dir, 'baseline.html'), page('baseline',
+    '<link rel="preload" href="/baseline.js" as="script">\n' +
+    inline(`var script = document.createElement('script');
+script.async = true;
+script.src = '/baseline.js';
+script.onload = function () { baseline.init(${init}); window.benchReadyAt = performance.now(); };
+document.head.appendChild(script);`)));
+  writeFileSync(join(dir, 'baseline-blocking.html'), page('baseline, blocking script',
     '<script src="/baseline.js"></script>\n' +
     inline(`baseline.init(${init});\nwindow.benchReadyAt = performance.now();`)));
-  writeFileSync(join(dir, 'baseline-async.html'), page('baseline, async',
-    inline(`function benchStart() { baseline.init(${init}); window.benchReadyAt = performance.now(); }`) +
-    '\n<script async src="/baseline.js" onload="benchStart()"></script>'));
 
   // The UMD build sets its chunk path once, when it runs, from window.analytics._cdn (the
   // documented way to serve analytics.js from your own host), else from Segment's CDN.
