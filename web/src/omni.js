@@ -246,7 +246,6 @@ export class Omni {
     this.#engine = await this.#newEngine(config);
     this.#loadTraits(shared['id/traits']);
     this.#delivery = this.#newDelivery(this.#engine, this.#ns, true);
-    if (this.#consent.decide('analytics') !== undefined) this.#rememberAnonymousId();
     this.#listen();
     // The first page view happened when init() was called: it goes before the calls made since,
     // then the native app's user id, then those calls.
@@ -261,15 +260,20 @@ export class Omni {
     this.#calls.push(...madeBefore);
     this.#started = true;
     // The calls run in the next task, so ready() resolves as soon as the SDK can take calls; a
-    // call made in a ready callback queues behind the earlier ones.
+    // call made in a ready callback queues behind the earlier ones. What starting does not need
+    // comes after them: storage opens, the anonymous id cookie is written (document.cookie is a
+    // synchronous round trip to the browser), delivery starts, and the time zone is read.
     setTimeout(() => this.#runCalls(), 0);
-    setTimeout(openStorage, 0);
+    setTimeout(() => {
+      openStorage();
+      if (this.#consent.decide('analytics') !== undefined) this.#rememberAnonymousId();
+      this.#delivery.pump();
+    }, 0);
+    setTimeout(() => this.#readTimezone(), 0);
     if (options.page !== false) {
       watchNavigation(window, { hashRoutes: !!options.hashRoutes },
         (referrer) => this.#call({ type: 'page' }, undefined, true, referrer));
     }
-    this.#delivery.pump();
-    setTimeout(() => this.#readTimezone(), 0);
     // Queues that closed pages left behind, once storage is open.
     this.#store.loadAll().then((all) => {
       for (const other of all.keys()) {
