@@ -1,6 +1,7 @@
 // The release omni-collector on loopback for the browser benchmark: a temporary folder with its
 // config and SQLite database, the bench site as its static directory, and read-back of what it
 // stored through the admin API. Everything it creates is removed by stop().
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,8 @@ import { launch } from '../../tests/browser/support/collector.mjs';
 
 export async function startCollector({ binary, staticDir }) {
   const dir = mkdtempSync(join(tmpdir(), 'omni-browser-bench-'));
-  const writeKey = 'wk_bench_' + Math.random().toString(36).slice(2);
-  const adminToken = 'admin_' + Math.random().toString(36).slice(2);
+  const writeKey = 'wk_bench_' + randomBytes(8).toString('hex');
+  const adminToken = 'admin_' + randomBytes(16).toString('hex');  // at least 16 characters
   const config = {
     listen: '127.0.0.1:0',
     storage: { kind: 'sqlite', path: join(dir, 'events.db') },

@@ -4,6 +4,7 @@
 // on the same port with the same database, which is what a network outage looks like to a
 // browser that has no offline switch (WebKit under WebDriver).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,8 +16,10 @@ export const collectorBinary = process.env.OMNI_COLLECTOR ||
 // `port` 0 (the default) lets the system choose one.
 export async function startCollector({ staticDir, sources, port = 0 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'omni-browser-'));
-  const writeKey = 'wk_browser_' + Math.random().toString(36).slice(2);
-  const adminToken = 'admin_' + Math.random().toString(36).slice(2);
+  // Fixed-length random tokens: Math.random().toString(36) is sometimes a few characters short,
+  // and the collector refuses an admin token under 16 characters.
+  const writeKey = 'wk_browser_' + randomBytes(8).toString('hex');
+  const adminToken = 'admin_' + randomBytes(16).toString('hex');
   const config = {
     listen: '127.0.0.1:' + port,
     storage: { kind: 'sqlite', path: join(dir, 'omni.db') },
