@@ -96,6 +96,19 @@ void exec_sql(const std::string& path, const std::string& sql) {
   REQUIRE(rc == SQLITE_OK);
 }
 
+/// Stores event 1, `message_id` received at `received_at_ms`, with the key hash of `twin` in its
+/// key log: a forged 64-bit collision, so that `twin` is stored through the exact collision table.
+void store_event_holding_key_of(const std::string& path, const std::string& message_id,
+                                std::int64_t received_at_ms, const std::string& twin) {
+  exec_sql(path,
+           "INSERT INTO events(id, source, message_id, type, event, user_id, anonymous_id,"
+           " timestamp, received_at, body) VALUES(1, 'web', '" +
+               message_id + "', 'track', '', '', '', '', " + std::to_string(received_at_ms) +
+               ", '{}');"
+               "INSERT INTO event_key_log(event_id, key_hash) VALUES(1, " +
+               std::to_string(omni::collector::sqlite_schema::key_hash("web", twin)) + ");");
+}
+
 std::int64_t count_events(const std::string& path) {
   return query_int(path, "SELECT count(*) FROM events");
 }
@@ -1060,18 +1073,10 @@ TEST_CASE("expire() removes keys that were merged to event_keys or frozen for me
 TEST_CASE("a key whose hash an id in the collision table shares survives expiry, so that id "
           "stays deduplicated",
           "[store][retention][keys]") {
-  using omni::collector::sqlite_schema::key_hash;
   TempDir dir;
   const std::string path = dir.file("events.db");
   open_store(path)->close();
-  // Event 1 "owner" holds the key hash of "twin" too (a forged 64-bit collision), so "twin" is
-  // stored through the exact collision table.
-  exec_sql(path,
-           "INSERT INTO events(id, source, message_id, type, event, user_id, anonymous_id,"
-           " timestamp, received_at, body) VALUES(1, 'web', 'owner', 'track', '', '', '', '',"
-           " 1000, '{}');"
-           "INSERT INTO event_key_log(event_id, key_hash) VALUES(1, " +
-               std::to_string(key_hash("web", "twin")) + ");");
+  store_event_holding_key_of(path, "owner", 1000, "twin");
   {
     auto store = open_store(path);
     StoredEvent twin = make_event("web", "twin");
@@ -1090,16 +1095,10 @@ TEST_CASE("a key whose hash an id in the collision table shares survives expiry,
 
 TEST_CASE("an expired event that was stored through the collision table leaves it",
           "[store][retention][keys]") {
-  using omni::collector::sqlite_schema::key_hash;
   TempDir dir;
   const std::string path = dir.file("events.db");
   open_store(path)->close();
-  exec_sql(path,
-           "INSERT INTO events(id, source, message_id, type, event, user_id, anonymous_id,"
-           " timestamp, received_at, body) VALUES(1, 'web', 'owner', 'track', '', '', '', '',"
-           " 9000, '{}');"
-           "INSERT INTO event_key_log(event_id, key_hash) VALUES(1, " +
-               std::to_string(key_hash("web", "twin")) + ");");
+  store_event_holding_key_of(path, "owner", 9000, "twin");
   auto store = open_store(path);
   StoredEvent twin = make_event("web", "twin");
   twin.received_at_ms = 1000;

@@ -40,11 +40,21 @@ std::vector<StoredEvent> make_events(const std::string& prefix, int count) {
   return rows;
 }
 
-bool submit_and_wait(SqliteEventStore& store, std::vector<StoredEvent> rows) {
+CommitOutcome submit_and_wait(SqliteEventStore& store, std::vector<StoredEvent> rows) {
   auto answer = std::make_shared<std::promise<CommitOutcome>>();
   auto result = answer->get_future();
   store.submit(std::move(rows), [answer](CommitOutcome outcome) { answer->set_value(outcome); });
-  return result.get().ok;
+  return result.get();
+}
+
+std::unique_ptr<SqliteEventStore> open_store(const std::string& path) {
+  SqliteOptions options;
+  options.path = path;
+  std::string error;
+  auto store = SqliteEventStore::open(options, &error);
+  INFO(error);
+  REQUIRE(store != nullptr);
+  return store;
 }
 
 std::string text_of(const std::string& path, const std::string& sql) {
@@ -74,25 +84,22 @@ TEST_CASE("a backup taken while the store commits is one consistent single-file 
   TempDir dir;
   const std::string source = dir.file("events.db");
   const std::string copy = dir.file("backup.db");
-  SqliteOptions store_options;
-  store_options.path = source;
-  std::string error;
-  auto store = SqliteEventStore::open(store_options, &error);
-  REQUIRE(store != nullptr);
-  REQUIRE(submit_and_wait(*store, make_events("before-", 3000)));
+  auto store = open_store(source);
+  REQUIRE(submit_and_wait(*store, make_events("before-", 3000)).ok);
 
   // Keep committing during the backup; small steps make it take many of them.
   std::atomic<bool> stop{false};
   std::atomic<int> committed_during{0};
   std::thread writer([&] {
     for (int i = 0; !stop; ++i) {
-      if (submit_and_wait(*store, make_events("during-" + std::to_string(i) + "-", 50)))
+      if (submit_and_wait(*store, make_events("during-" + std::to_string(i) + "-", 50)).ok)
         ++committed_during;
     }
   });
   backup::BackupOptions options = options_for(source, copy);
   options.pages_per_step = 8;
   backup::BackupReport report;
+  std::string error;
   const bool ok = backup::backup_event_store(options, &report, &error);
   stop = true;
   writer.join();
@@ -116,27 +123,15 @@ TEST_CASE("a backup taken while the store commits is one consistent single-file 
 
   // The copy opens as a store and deduplicates what it holds.
   store->close();
-  store_options.path = copy;
-  auto restored = SqliteEventStore::open(store_options, &error);
-  REQUIRE(restored != nullptr);
-  auto answer = std::make_shared<std::promise<CommitOutcome>>();
-  auto result = answer->get_future();
-  restored->submit(make_events("before-", 3000), [answer](CommitOutcome o) { answer->set_value(o); });
-  CHECK(result.get().duplicates == 3000);
+  auto restored = open_store(copy);
+  CHECK(submit_and_wait(*restored, make_events("before-", 3000)).duplicates == 3000);
 }
 
 TEST_CASE("an existing destination is refused unless replacing is asked for", "[backup]") {
   TempDir dir;
   const std::string source = dir.file("events.db");
   const std::string copy = dir.file("backup.db");
-  {
-    SqliteOptions store_options;
-    store_options.path = source;
-    std::string error;
-    auto store = SqliteEventStore::open(store_options, &error);
-    REQUIRE(store != nullptr);
-    REQUIRE(submit_and_wait(*store, make_events("m-", 5)));
-  }
+  REQUIRE(submit_and_wait(*open_store(source), make_events("m-", 5)).ok);
   { std::ofstream(copy) << "precious"; }
 
   backup::BackupReport report;
