@@ -259,7 +259,7 @@ async function measure({ collector, browser, snippetBytes }) {
     const settled = await page.evaluate(settlePending, { timeoutMs: DELIVERY_TIMEOUT_MS });
     const profile = (await cdp.send('Profiler.stop')).profile;
     await context.close();
-    const names = exportedWasmNames(join(profileWasmDir, 'omni.wasm'), join(profileWasmDir, 'omni.mjs'));
+    const names = exportedWasmNames(join(profileWasmDir, 'omni.wasm'));
     return {
       note: `unminified facade, ${profileWasmDir === paths.wasmDir ? 'release wasm (no function names)' : 'wasm linked with --profiling-funcs'}; ` +
         'sampling every 50 µs, which slows the calls',

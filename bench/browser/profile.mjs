@@ -1,7 +1,6 @@
 // Reads a CDP Profiler profile: self time per function, and the wasm core's share. The release
-// wasm has no name section, so wasm functions are named by their index; the ones the glue
-// exports (omni_enqueue, omni_alloc, ...) get their C ABI name from the wasm's export section
-// and the glue's `Module["_omni_x"] = Module["asm"]["k"]` lines.
+// wasm has no name section, so wasm functions are named by their index; the exported ones
+// (omni_enqueue, omni_alloc, ...) get their C ABI name from the wasm's export section.
 import { readFileSync } from 'node:fs';
 
 function readLeb(bytes, at) {
@@ -16,9 +15,9 @@ function readLeb(bytes, at) {
 }
 
 // Map<function index, omni_* name> for the exported functions of the wasm.
-export function exportedWasmNames(wasmPath, gluePath) {
+export function exportedWasmNames(wasmPath) {
   const bytes = readFileSync(wasmPath);
-  const byLetter = new Map();
+  const names = new Map();
   for (let at = 8; at < bytes.length;) {
     const id = bytes[at++];
     let size;
@@ -33,15 +32,10 @@ export function exportedWasmNames(wasmPath, gluePath) {
         const kind = bytes[p++];
         let index;
         [index, p] = readLeb(bytes, p);
-        if (kind === 0) byLetter.set(name, index);
+        if (kind === 0 && name.startsWith('omni_')) names.set(index, name);
       }
     }
     at += size;
-  }
-  const names = new Map();
-  const glue = readFileSync(gluePath, 'utf8');
-  for (const [, cName, letter] of glue.matchAll(/Module\["(_omni_\w+)"\]=Module\["asm"\]\["(\w+)"\]/g)) {
-    if (byLetter.has(letter)) names.set(byLetter.get(letter), cName.slice(1));
   }
   return names;
 }

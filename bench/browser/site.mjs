@@ -87,16 +87,14 @@ document.head.appendChild(script);`)));
 segmentBrowser.ready(function () { window.benchReadyAt = performance.now(); });
 segmentBrowser.then(function (loaded) { window.segment = loaded[0]; });`)));
 
-  // Unminified facade for the CPU profile, built like web/scripts/build.mjs builds omni.js, over
-  // paths.profileWasmDir's glue and wasm (the release ones, or the same objects linked with
-  // function names).
+  // Unminified facade for the CPU profile, built like web/scripts/build.mjs builds omni.js, with
+  // paths.profileWasmDir's wasm (the release one, or the same objects linked with function names).
   const profile = join(dir, 'profile');
   mkdirSync(profile, { recursive: true });
   await build({
     entryPoints: [join(paths.web, 'src', 'entry-script.js')], bundle: true, minify: false,
     format: 'iife', target: 'es2022', outfile: join(profile, 'omni.js'), logLevel: 'error',
-    alias: { 'omni-wasm-glue': join(paths.profileWasmDir, 'omni.mjs') },
-    define: { OMNI_WASM_FILE: '"omni.wasm"' }, logOverride: { 'empty-import-meta': 'silent' },
+    define: { OMNI_WASM_FILE: '"omni.wasm"' },
   });
   copyFileSync(join(paths.profileWasmDir, 'omni.wasm'), join(profile, 'omni.wasm'));
   const profileInit = { writeKey, collector: origin, sdkUrl: origin + '/profile/omni.js',

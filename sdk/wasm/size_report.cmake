@@ -1,6 +1,6 @@
-# Size report for the wasm build: raw, gzip -9 and brotli -q 11 bytes of omni.wasm and its glue,
-# checked against size_budget.json. Run by CMake after every link of the `omni` target:
-#   cmake -DWASM=… -DGLUE=… -DBUDGET=… -DREPORT=… -P size_report.cmake
+# Size report for the wasm build: raw, gzip -9 and brotli -q 11 bytes of omni.wasm, checked
+# against size_budget.json. Run by CMake after every link of the `omni` target:
+#   cmake -DWASM=… -DBUDGET=… -DREPORT=… -P size_report.cmake
 cmake_minimum_required(VERSION 3.20)
 
 function(compressed_size file tool out_var)
@@ -18,7 +18,7 @@ file(READ "${BUDGET}" budget_json)
 set(report "{")
 set(over "")
 set(lines "")
-foreach(pair "omni.wasm;${WASM}" "omni.mjs;${GLUE}")
+foreach(pair "omni.wasm;${WASM}")
   list(GET pair 0 name)
   list(GET pair 1 path)
   file(SIZE "${path}" raw)

@@ -4,18 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadCore } from '../../web/src/binding.js';
 import { OmniError } from '../../web/src/errors.js';
 
 const dir = process.env.OMNI_WASM_DIR;
-assert.ok(dir, 'set OMNI_WASM_DIR to the wasm-release build folder holding omni.mjs and omni.wasm');
-const { default: createOmniModule } = await import(pathToFileURL(join(dir, 'omni.mjs')).href);
+assert.ok(dir, 'set OMNI_WASM_DIR to the wasm-release build folder holding omni.wasm');
 const wasmBinary = readFileSync(join(dir, 'omni.wasm'));
 const seed = 'a1'.repeat(32);
 const now = Date.UTC(2026, 10, 22, 12);
 
-const load = () => loadCore(createOmniModule, { wasmBinary });
+const load = () => loadCore({ wasmBinary });
 
 test('the core loads from bytes and reports its version and error codes', async () => {
   const core = await load();
@@ -55,6 +53,21 @@ test('a stored queue is restored by a new instance, as after a page reload', asy
   assert.match(core.next(second.handle, now, true).body, /Before Reload/);
 });
 
+test('results stay readable after the core grows its memory', async () => {
+  const core = await load();
+  const { handle } = core.create({ seed, now, writeKey: 'wk_1' });
+  const before = core.memory.bytes.buffer;
+  // 200 events of 20 KB: about 4 MB queued, past the 1 MB the core starts with.
+  const note = 'x'.repeat(20000);
+  for (let i = 0; i < 200; i++) core.enqueue(handle, { type: 'track', event: 'Big ' + i, properties: { note }, now });
+  assert.notEqual(core.memory.bytes.buffer, before, 'the memory grew and the binding reads the new buffer');
+  const writes = core.takeWrites(handle);
+  assert.equal(writes.filter((w) => w.put && w.value.includes(note)).length, 200);
+  const send = core.next(handle, now, true);
+  assert.equal(send.action, 'send');
+  assert.match(send.body, /"event":"Big 0"/);
+});
+
 test('an error result rejects with an OmniError carrying the core code', async () => {
   const core = await load();
   const { handle } = core.create({ seed, now });
@@ -67,14 +80,14 @@ test('an error result rejects with an OmniError carrying the core code', async (
 test('after a trap every call fails as core_trapped instead of using broken memory', async () => {
   const core = await load();
   const { handle } = core.create({ seed, now });
-  core.module._omni_next = () => { throw new WebAssembly.RuntimeError('unreachable'); };
+  core.exports = { ...core.exports, omni_next: () => { throw new WebAssembly.RuntimeError('unreachable'); } };
   assert.throws(() => core.next(handle, now, false), (error) => error.code === 'core_trapped');
   assert.throws(() => core.takeWrites(handle), (error) => error.code === 'core_trapped');
   assert.equal(core.broken, true);
 });
 
 test('bytes that are not WebAssembly reject with core_unavailable', async () => {
-  await assert.rejects(loadCore(createOmniModule, { wasmBinary: new Uint8Array([0, 1, 2, 3]) }),
+  await assert.rejects(loadCore({ wasmBinary: new Uint8Array([0, 1, 2, 3]) }),
     (error) => error instanceof OmniError && error.code === 'core_unavailable');
 });
 
@@ -87,7 +100,7 @@ test('a compiled module is instantiated at once, and asynchronously when that is
     synchronous++;
     return new Instance(module, imports);
   };
-  const core = await loadCore(createOmniModule, { wasmModule });
+  const core = await loadCore({ wasmModule });
   assert.equal(synchronous, 1);
   assert.ok(core.create({ seed, now, writeKey: 'wk_1' }).handle > 0);
 
@@ -96,7 +109,7 @@ test('a compiled module is instantiated at once, and asynchronously when that is
   WebAssembly.Instance = function () {
     throw new RangeError('WebAssembly.Instance is disallowed on the main thread');
   };
-  const fallback = await loadCore(createOmniModule, { wasmModule });
+  const fallback = await loadCore({ wasmModule });
   assert.ok(fallback.create({ seed, now, writeKey: 'wk_1' }).handle > 0);
   assert.equal(fallback.wasmModule, wasmModule);
 });

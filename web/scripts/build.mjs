@@ -22,14 +22,9 @@ const budget = JSON.parse(readFileSync(join(web, 'size-budget.json'), 'utf8'));
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-const glue = join(wasmDir, 'omni.mjs');
-const common = {
-  bundle: true, minify: true, target: 'es2022', legalComments: 'none', logLevel: 'warning',
-  alias: { 'omni-wasm-glue': glue },
-};
+const common = { bundle: true, minify: true, target: 'es2022', legalComments: 'none', logLevel: 'warning' };
 const buildScript = (outfile, wasmFile) => build({ ...common, entryPoints: [join(web, 'src/entry-script.js')],
-  format: 'iife', outfile, define: { OMNI_WASM_FILE: JSON.stringify(wasmFile) },
-  logOverride: { 'empty-import-meta': 'silent' } });
+  format: 'iife', outfile, define: { OMNI_WASM_FILE: JSON.stringify(wasmFile) } });
 await buildScript(join(dist, 'omni.js'), 'omni.wasm');
 await build({ ...common, entryPoints: [join(web, 'src/entry-module.js')], format: 'esm',
   outfile: join(dist, 'omni.mjs') });

@@ -12,55 +12,56 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 class Core {
-  constructor(module, wasmModule) {
-    this.module = module;
+  constructor(exports, memory, wasmModule) {
+    this.exports = exports;
+    this.memory = memory;
     this.wasmModule = wasmModule;  // compiled once; a new instance after a trap reuses it
     this.broken = false;
   }
 
   version() {
-    const ptr = this.#guard(() => this.module._omni_version());
+    const ptr = this.#guard(() => this.exports.omni_version());
     return this.#readText(ptr);
   }
 
-  errorCodes() { return this.#result(() => this.module._omni_error_codes()); }
+  errorCodes() { return this.#result(() => this.exports.omni_error_codes()); }
 
-  create(config) { return this.#withInput(config, (p, n) => this.module._omni_create(p, n)); }
+  create(config) { return this.#withInput(config, (p, n) => this.exports.omni_create(p, n)); }
 
   destroy(handle) {
-    if (!this.broken) this.#guard(() => this.module._omni_destroy(handle));
+    if (!this.broken) this.#guard(() => this.exports.omni_destroy(handle));
   }
 
   enqueue(handle, request) {
-    return this.#withInput(request, (p, n) => this.module._omni_enqueue(handle, p, n));
+    return this.#withInput(request, (p, n) => this.exports.omni_enqueue(handle, p, n));
   }
 
-  reset(handle, now) { return this.#result(() => this.module._omni_reset(handle, now)); }
+  reset(handle, now) { return this.#result(() => this.exports.omni_reset(handle, now)); }
 
-  next(handle, now, flush) { return this.#result(() => this.module._omni_next(handle, now, flush ? 1 : 0)); }
+  next(handle, now, flush) { return this.#result(() => this.exports.omni_next(handle, now, flush ? 1 : 0)); }
 
   drainForUnload(handle, now, maxBytes) {
-    return this.#result(() => this.module._omni_drain_for_unload(handle, now, maxBytes));
+    return this.#result(() => this.exports.omni_drain_for_unload(handle, now, maxBytes));
   }
 
   report(handle, now, outcome) {
-    return this.#withInput(outcome, (p, n) => this.module._omni_report(handle, now, p, n));
+    return this.#withInput(outcome, (p, n) => this.exports.omni_report(handle, now, p, n));
   }
 
-  takeWrites(handle) { return this.#result(() => this.module._omni_take_writes(handle)); }
+  takeWrites(handle) { return this.#result(() => this.exports.omni_take_writes(handle)); }
 
   // Writes `value` as JSON into wasm memory for the duration of `call`. encodeInto writes at most
   // 3 bytes per UTF-16 unit, so one allocation of that bound avoids encoding twice.
   #withInput(value, call) {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     const capacity = text.length * 3 + 1;
-    const ptr = this.#guard(() => this.module._omni_alloc(capacity));
+    const ptr = this.#guard(() => this.exports.omni_alloc(capacity));
     if (!ptr) throw new OmniError('out_of_memory', 'the core could not allocate ' + capacity + ' bytes');
     try {
-      const { written } = encoder.encodeInto(text, this.module.HEAPU8.subarray(ptr, ptr + capacity));
+      const { written } = encoder.encodeInto(text, this.memory.bytes.subarray(ptr, ptr + capacity));
       return this.#result(() => call(ptr, written));
     } finally {
-      if (!this.broken) this.module._omni_free(ptr);
+      if (!this.broken) this.exports.omni_free(ptr);
     }
   }
 
@@ -71,7 +72,7 @@ class Core {
     try {
       text = this.#readText(ptr);
     } finally {
-      this.module._omni_free(ptr);
+      this.exports.omni_free(ptr);
     }
     const parsed = JSON.parse(text);
     if (parsed.error) throw new OmniError(parsed.error.code, parsed.error.message);
@@ -79,7 +80,7 @@ class Core {
   }
 
   #readText(ptr) {
-    const heap = this.module.HEAPU8;
+    const heap = this.memory.bytes;
     return decoder.decode(heap.subarray(ptr, heap.indexOf(0, ptr)));
   }
 
@@ -107,53 +108,61 @@ export async function compileCore(wasmUrl, fetchImpl = globalThis.fetch) {
   return streamable ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
-const instantiateNow = (module, imports) => {
-  try {
-    return new WebAssembly.Instance(module, imports);
-  } catch {
-    return null;
-  }
-};
+// What the core imports (sdk/wasm/CMakeLists.txt links it STANDALONE_WASM): a note that memory
+// grew, so views of the old buffer are dropped, and exit, which only a failed abort() reaches.
+// Everything else the core needs it has inside.
+const importsFor = (memory) => ({
+  env: { emscripten_notify_memory_growth: () => memory.grown() },
+  wasi_snapshot_preview1: {
+    proc_exit: (code) => { throw new WebAssembly.RuntimeError('the core exited with status ' + code); },
+  },
+});
 
-// Instantiates the core. `createModule` is the Emscripten factory (omni.mjs's default export);
-// the code comes from `wasmModule` (a compiled WebAssembly.Module, or a promise of one: from
-// compileCore, or the module of a trapped instance, so a page that lost its connection can still
-// rebuild its core), `wasmBinary` (bytes: tests) or `wasmUrl`. Rejects with
-// OmniError('core_unavailable') when the module cannot be compiled or started.
-export function loadCore(createModule, { wasmUrl, wasmBinary, wasmModule, fetch: fetchImpl = globalThis.fetch } = {}) {
-  if (typeof WebAssembly !== 'object') {
-    return Promise.reject(new OmniError('core_unavailable', 'this browser has no WebAssembly'));
+// The core's memory as bytes. Growing the memory detaches the old buffer, so the view is renewed
+// after every growth.
+class Memory {
+  constructor() {
+    this.exports = null;
+    this.view = null;
   }
-  return new Promise((resolve, reject) => {
-    const fail = (error) => reject(new OmniError('core_unavailable',
-      'the WebAssembly core could not start: ' + ((error && error.message) || error)));
-    let compiled = null;
-    const instantiate = async (imports) => {
-      if (wasmBinary) return WebAssembly.instantiate(wasmBinary, imports);
-      const module = await (wasmModule || compileCore(wasmUrl, fetchImpl));
-      return { module, instance: await WebAssembly.instantiate(module, imports) };
-    };
-    createModule({
-      // Keeps the glue from resolving omni.wasm against import.meta.url, which is empty once
-      // the glue is bundled into a classic script; the bytes come from instantiateWasm anyway.
-      locateFile: (path) => wasmUrl || path,
-      instantiateWasm(imports, receive) {
-        // A module compiled already is instantiated at once, so that start-up stays in one task
-        // instead of waiting behind the page's rendering for a promise of the instance. When
-        // the browser refuses that, the asynchronous path below reports why.
-        const instance = wasmModule instanceof WebAssembly.Module && instantiateNow(wasmModule, imports);
-        if (instance) {
-          compiled = wasmModule;
-          receive(instance, wasmModule);
-          return instance.exports;
-        }
-        instantiate(imports).then((result) => {
-          compiled = result.module;
-          receive(result.instance, result.module);
-        }, fail);
-        return {};
-      },
-      onAbort: fail,
-    }).then((module) => resolve(new Core(module, compiled)), fail);
-  });
+
+  grown() { this.view = null; }
+
+  get bytes() {
+    return (this.view ||= new Uint8Array(this.exports.memory.buffer));
+  }
+}
+
+// A compiled module made into a running core: instantiated at once when it is compiled already,
+// so that start-up stays in one task instead of waiting behind the page's rendering for a promise
+// of the instance; asynchronously from bytes, or when the browser refuses the synchronous call
+// (a module over its size limit for the main thread).
+async function instantiate(source, imports) {
+  if (source instanceof WebAssembly.Module) {
+    try {
+      return { module: source, instance: new WebAssembly.Instance(source, imports) };
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    return { module: source, instance: await WebAssembly.instantiate(source, imports) };
+  }
+  return WebAssembly.instantiate(source, imports);
+}
+
+// Instantiates the core. The code comes from `wasmModule` (a compiled WebAssembly.Module, or a
+// promise of one: from compileCore, or the module of a trapped instance, so a page that lost its
+// connection can still rebuild its core), `wasmBinary` (bytes: tests) or `wasmUrl`. Rejects with
+// OmniError('core_unavailable') when the module cannot be compiled or started.
+export async function loadCore({ wasmUrl, wasmBinary, wasmModule, fetch: fetchImpl = globalThis.fetch } = {}) {
+  if (typeof WebAssembly !== 'object') throw new OmniError('core_unavailable', 'this browser has no WebAssembly');
+  try {
+    const memory = new Memory();
+    const source = wasmBinary || await (wasmModule || compileCore(wasmUrl, fetchImpl));
+    const { module, instance } = await instantiate(source, importsFor(memory));
+    memory.exports = instance.exports;
+    instance.exports._initialize();
+    return new Core(instance.exports, memory, module);
+  } catch (error) {
+    throw new OmniError('core_unavailable', 'the WebAssembly core could not start: ' + ((error && error.message) || error));
+  }
 }

@@ -4,7 +4,6 @@
 //   await omni.init({ writeKey, collector });
 // omni.wasm is resolved next to this module (new URL(..., import.meta.url), which Vite,
 // webpack 5 and esbuild's file loader understand); pass `wasmUrl` to serve it elsewhere.
-import createOmniModule from 'omni-wasm-glue';
 import { Omni, VERSION } from './omni.js';
 
 export { OmniError } from './errors.js';
@@ -18,5 +17,5 @@ class ModuleOmni extends Omni {
 }
 
 export function createOmni() {
-  return new ModuleOmni(createOmniModule);
+  return new ModuleOmni();
 }

@@ -1,7 +1,6 @@
 // The script-tag build (dist/omni.js): replaces the snippet's stub with the SDK and replays the
 // calls the page made before it loaded. omni.wasm is fetched from beside this script unless
 // init() names a wasmUrl.
-import createOmniModule from 'omni-wasm-glue';
 import { Omni } from './omni.js';
 
 const script = document.currentScript;
@@ -16,7 +15,7 @@ class ScriptOmni extends Omni {
 
 const stub = window.omni;
 if (!(stub instanceof Omni)) {
-  const omni = new ScriptOmni(createOmniModule);
+  const omni = new ScriptOmni();
   window.omni = omni;
   omni.replaySnippetQueue(Array.isArray(stub) ? stub : []);
 }

@@ -49,7 +49,6 @@ const staticContext = () => {
 };
 
 export class Omni {
-  #createModule;
   #options = null;
   #ready = null;
   #readyCallbacks = [];
@@ -73,8 +72,7 @@ export class Omni {
   #cookieRead = null;     // the snippet's read of the anonymous id cookie: promise of its value
   #timezone = null;       // read after start-up when the static context did not have it
 
-  constructor(createModule) {
-    this.#createModule = createModule;
+  constructor() {
     this.consent = {
       set: (categories) => this.#setConsent(categories),
       get: () => (this.#consent ? this.#consent.get() : {}),
@@ -288,7 +286,7 @@ export class Omni {
         wasmModule = await this.#compiling;
         if (!(wasmModule instanceof WebAssembly.Module)) throw wasmModule;
       }
-      this.#core ||= await loadCore(this.#createModule, { wasmUrl: this.#options.wasmUrl, wasmModule });
+      this.#core ||= await loadCore({ wasmUrl: this.#options.wasmUrl, wasmModule });
       const engine = new WasmEngine(this.#core, config);
       this.#status.core = 'wasm';
       return engine;
