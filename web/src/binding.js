@@ -122,14 +122,14 @@ const importsFor = (memory) => ({
 // after every growth.
 class Memory {
   constructor() {
-    this.exports = null;
+    this.wasm = null;  // the instance's exported WebAssembly.Memory
     this.view = null;
   }
 
   grown() { this.view = null; }
 
   get bytes() {
-    return (this.view ||= new Uint8Array(this.exports.memory.buffer));
+    return (this.view ||= new Uint8Array(this.wasm.buffer));
   }
 }
 
@@ -159,7 +159,7 @@ export async function loadCore({ wasmUrl, wasmBinary, wasmModule, fetch: fetchIm
     const memory = new Memory();
     const source = wasmBinary || await (wasmModule || compileCore(wasmUrl, fetchImpl));
     const { module, instance } = await instantiate(source, importsFor(memory));
-    memory.exports = instance.exports;
+    memory.wasm = instance.exports.memory;
     instance.exports._initialize();
     return new Core(instance.exports, memory, module);
   } catch (error) {
